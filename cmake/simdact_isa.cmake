@@ -1,0 +1,48 @@
+# Per-ISA compilation: each ISA's kernels are one object library compiled with that ISA's flags only.
+# The rest of the library (scalar kernels, detection, the C ABI) is compiled for the baseline.
+
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+  set(SIMDACT_ARCH_X86 ON)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+  set(SIMDACT_ARCH_AARCH64 ON)
+endif()
+
+# Flags every simdact translation unit gets: warnings, hidden symbols, and no silent FMA contraction
+# (the oracle and the kernels round exactly where their code says; fma is always explicit).
+set(SIMDACT_COMMON_OPTIONS -Wall -Wextra -ffp-contract=off -fno-math-errno)
+if(SIMDACT_WERROR)
+  list(APPEND SIMDACT_COMMON_OPTIONS -Werror)
+endif()
+
+function(simdact_target_defaults target)
+  target_compile_options(${target} PRIVATE ${SIMDACT_COMMON_OPTIONS})
+  set_target_properties(${target} PROPERTIES
+    CXX_VISIBILITY_PRESET hidden C_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
+    POSITION_INDEPENDENT_CODE ON)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
+endfunction()
+
+# The ISAs compiled into this build, in the order of preference; each adds SIMDACT_HAVE_<ISA>.
+set(SIMDACT_ISAS "")
+set(SIMDACT_ISA_FLAGS_avx2 -mavx2 -mfma)
+set(SIMDACT_ISA_FLAGS_avx512 -mavx512f -mavx512bw -mavx512dq -mavx512vl -mfma
+    # GCC 12's AVX-512 headers raise false positives here.
+    -Wno-maybe-uninitialized)
+set(SIMDACT_ISA_FLAGS_neon "")
+if(SIMDACT_ARCH_X86 AND SIMDACT_ENABLE_AVX512)
+  list(APPEND SIMDACT_ISAS avx512)
+endif()
+if(SIMDACT_ARCH_X86 AND SIMDACT_ENABLE_AVX2)
+  list(APPEND SIMDACT_ISAS avx2)
+endif()
+if(SIMDACT_ARCH_AARCH64 AND SIMDACT_ENABLE_NEON)
+  list(APPEND SIMDACT_ISAS neon)
+endif()
+
+# simdact_isa_<name>: dispatch/isa_<name>.cpp compiled with that ISA's flags.
+function(simdact_add_isa_objects name)
+  add_library(simdact_isa_${name} OBJECT ${PROJECT_SOURCE_DIR}/dispatch/isa_${name}.cpp)
+  simdact_target_defaults(simdact_isa_${name})
+  target_compile_options(simdact_isa_${name} PRIVATE ${SIMDACT_ISA_FLAGS_${name}})
+  target_link_libraries(simdact_isa_${name} PRIVATE xsimd)
+endfunction()

@@ -1,0 +1,6 @@
+// AVX-512 kernels (F/BW/DQ/VL + FMA). Compiled with -mavx512f -mavx512bw -mavx512dq -mavx512vl -mfma
+// only (cmake/simdact_isa.cmake); xsimd's avx512bw architecture needs DQ too.
+#define SIMDACT_ISA_NS avx512
+#define SIMDACT_ISA_ARCH xsimd::avx512bw
+#define SIMDACT_ISA_ENUM SIMDACT_ISA_AVX512
+#include "dispatch/isa_table.inl"

@@ -1,0 +1,26 @@
+// Instantiates every kernel of kernels/list.inc for one ISA and fills its table. Included by exactly
+// one translation unit per ISA (dispatch/isa_<name>.cpp), which is compiled with that ISA's flags
+// only and defines:
+//   SIMDACT_ISA_NS    the per-ISA namespace (avx2, avx512, neon) — also the table's name prefix
+//   SIMDACT_ISA_ARCH  the xsimd architecture type
+//   SIMDACT_ISA_ENUM  the simdact_isa value
+#include "kernels/simd_ops.hpp"
+#include "kernels/table.hpp"
+
+#define SIMDACT_CAT2(a, b) a##b
+#define SIMDACT_CAT(a, b) SIMDACT_CAT2(a, b)
+#define SIMDACT_STR2(a) #a
+#define SIMDACT_STR(a) SIMDACT_STR2(a)
+
+namespace simdact {
+
+extern const kernel_table SIMDACT_CAT(SIMDACT_ISA_NS, _table);
+const kernel_table SIMDACT_CAT(SIMDACT_ISA_NS, _table) = {
+    SIMDACT_ISA_ENUM,
+    SIMDACT_STR(SIMDACT_ISA_NS),
+#define SIMDACT_KERNEL(op, kind) &SIMDACT_ISA_NS::op<SIMDACT_ISA_ARCH>,
+#include "kernels/list.inc"
+#undef SIMDACT_KERNEL
+};
+
+}  // namespace simdact

@@ -1,0 +1,90 @@
+/*
+ * simdact — SIMD activation kernels (f32), the one stable C ABI.
+ *
+ * Every function is safe to call from any thread. None allocates, aborts, throws, changes the
+ * floating-point control registers, or prints (except one line on stderr the first time a bad
+ * SIMDACT_ISA environment value is seen).
+ *
+ * Common rules (README.md has the full contract table):
+ *  - n == 0 (or rows*cols == 0) returns SIMDACT_OK and touches nothing (pointers may be NULL).
+ *  - A NULL pointer with n > 0, an input that partially overlaps the output, a length whose byte
+ *    size overflows size_t, or rows*cols overflowing size_t returns SIMDACT_ERR_INVALID_ARGUMENT
+ *    and writes nothing.
+ *  - An output may be the very same buffer as an input (in place). Buffers need no alignment.
+ *  - Backward ops take the forward output for sigmoid, tanh and softmax, and the forward input for
+ *    relu and leaky relu, as in the seed's numpy code.
+ */
+#ifndef SIMDACT_SIMDACT_H
+#define SIMDACT_SIMDACT_H
+
+#include <stddef.h>
+
+#if defined(_WIN32) && defined(SIMDACT_SHARED)
+#  if defined(SIMDACT_BUILDING)
+#    define SIMDACT_API __declspec(dllexport)
+#  else
+#    define SIMDACT_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__)
+#  define SIMDACT_API __attribute__((visibility("default")))
+#else
+#  define SIMDACT_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum simdact_status {
+  SIMDACT_OK = 0,
+  SIMDACT_ERR_INVALID_ARGUMENT = 1,
+  SIMDACT_ERR_UNSUPPORTED_ISA = 2
+} simdact_status;
+
+typedef enum simdact_isa {
+  SIMDACT_ISA_SCALAR = 0,
+  SIMDACT_ISA_AVX2 = 1,   /* x86-64 AVX2 + FMA */
+  SIMDACT_ISA_AVX512 = 2, /* x86-64 AVX-512 F/BW/DQ/VL + FMA */
+  SIMDACT_ISA_NEON = 3    /* aarch64 Advanced SIMD */
+} simdact_isa;
+
+/* sigmoid(x) = 1/(1+exp(-x)). <= 4 ULP for results >= FLT_MIN; +inf -> 1, -inf -> 0, NaN -> NaN. */
+SIMDACT_API simdact_status simdact_sigmoid_f32(const float* x, float* y, size_t n);
+/* dx = dy * (y * (1 - y)), y = sigmoid(x). */
+SIMDACT_API simdact_status simdact_sigmoid_backward_f32(const float* y, const float* dy, float* dx, size_t n);
+/* tanh(x). <= 4 ULP for results >= FLT_MIN; +-inf -> +-1, -0 -> -0, NaN -> NaN. */
+SIMDACT_API simdact_status simdact_tanh_f32(const float* x, float* y, size_t n);
+/* dx = dy * (1 - y*y), y = tanh(x). */
+SIMDACT_API simdact_status simdact_tanh_backward_f32(const float* y, const float* dy, float* dx, size_t n);
+/* y = x > 0 ? x : +0 (NaN -> NaN). */
+SIMDACT_API simdact_status simdact_relu_f32(const float* x, float* y, size_t n);
+/* dx = dy * (x > 0), where (x > 0) is NaN for a NaN x. */
+SIMDACT_API simdact_status simdact_relu_backward_f32(const float* x, const float* dy, float* dx, size_t n);
+/* y = x > 0 ? x : slope*x (one rounding). */
+SIMDACT_API simdact_status simdact_leaky_relu_f32(const float* x, float* y, size_t n, float slope);
+/* dx = dy * (x > 0 ? 1 : slope), the factor is NaN for a NaN x. */
+SIMDACT_API simdact_status simdact_leaky_relu_backward_f32(const float* x, const float* dy, float* dx, size_t n,
+                                                           float slope);
+/* Row-wise softmax over a row-major rows x cols matrix (rows contiguous). */
+SIMDACT_API simdact_status simdact_softmax_f32(const float* x, float* y, size_t rows, size_t cols);
+/* dx = y * (dy - sum(dy*y)) per row. */
+SIMDACT_API simdact_status simdact_softmax_backward_f32(const float* y, const float* dy, float* dx, size_t rows,
+                                                        size_t cols);
+
+/* The ISA the calls above run on now. */
+SIMDACT_API simdact_isa simdact_active_isa(void);
+/* "scalar", "avx2", "avx512", "neon"; "unknown" for any other value. */
+SIMDACT_API const char* simdact_isa_name(simdact_isa isa);
+/* 1 if the ISA is compiled in and this CPU and OS can run it, else 0. */
+SIMDACT_API int simdact_isa_supported(simdact_isa isa);
+/* Switch every thread to this ISA (for tests and benchmarks). SIMDACT_ERR_UNSUPPORTED_ISA if it is
+ * not compiled in or not runnable here; the active ISA is then unchanged. */
+SIMDACT_API simdact_status simdact_set_isa(simdact_isa isa);
+/* "MAJOR.MINOR.PATCH". */
+SIMDACT_API const char* simdact_version(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SIMDACT_SIMDACT_H */

@@ -1,0 +1,93 @@
+// SIMD building blocks shared by the op templates: exp with our own range reduction and polynomial.
+//
+// Included only from kernels/simd_ops.hpp, inside the per-ISA namespace simdact::SIMDACT_ISA_NS:
+// every helper here therefore has a distinct symbol per ISA, so the linker can never merge the
+// AVX-512 copy into the AVX2 path (the classic ODR/SIGILL trap).
+#pragma once
+
+#ifndef SIMDACT_ISA_NS
+#error "simd_math.hpp is included by a per-ISA translation unit that defines SIMDACT_ISA_NS"
+#endif
+
+#include <cstddef>
+#include <cstdint>
+
+#include <xsimd/xsimd.hpp>
+
+#define SIMDACT_INLINE inline __attribute__((always_inline))
+
+namespace simdact {
+namespace SIMDACT_ISA_NS {
+
+template <class A>
+using vf = xsimd::batch<float, A>;
+template <class A>
+using vi = xsimd::batch<int32_t, A>;
+
+// max(c, v) that returns v when v is NaN, on every ISA: x86 maxps returns its second operand when
+// either is NaN, and NEON's fmax returns NaN. Used for clamps that must let NaN through.
+template <class A>
+SIMDACT_INLINE vf<A> max_keep_nan(vf<A> c, vf<A> v) {
+  return xsimd::max(c, v);
+}
+template <class A>
+SIMDACT_INLINE vf<A> min_keep_nan(vf<A> c, vf<A> v) {
+  return xsimd::min(c, v);
+}
+
+// e^(z + zlo) for z in [-104, 88] (callers clamp) with |zlo| <= 2^-20 |z| a correction carried from
+// an inexact subtraction; NaN in z propagates.
+//   Reduction: n = round(z / ln2), r = z - n*ln2 in two steps (Cody-Waite: n*LN2_HI is exact for
+//   |n| < 2^15 and z - n*LN2_HI is exact by Sterbenz), |r| <= ln2/2 (+ rounding).
+//   Polynomial: e^r = 1 + r + r^2 (c2 + c3 r + ... + c6 r^4), a degree-6 minimax fit of relative
+//   error 3.1e-9 (tools: Lawson's algorithm in numpy, coefficients rounded to float).
+//   Scaling: 2^n as the product of two normal powers 2^(n>>1) * 2^(n-(n>>1)), so results down to
+//   e^-104 round gradually into the subnormals instead of being flushed.
+//   Error: <= 0.9 ULP for normal results (reduction 0.25, polynomial 0.05, final add 0.5, fma
+//   evaluation ~0.1); subnormal results carry one extra rounding.
+template <class A>
+SIMDACT_INLINE vf<A> exp_reduced(vf<A> z, vf<A> zlo) {
+  using F = vf<A>;
+  using I = vi<A>;
+  const F magic(0x1.8p23f);  // adding it rounds to an integer held in the low mantissa bits
+  const F t = xsimd::fma(z, F(0x1.715476p+0f), magic);
+  const F n = t - magic;
+  F r = xsimd::fma(n, F(-0x1.63p-1f), z);        // LN2_HI = 0.693359375, 9 bits
+  r = xsimd::fma(n, F(0x1.bd0106p-13f), r + zlo);  // -LN2_LO: ln2 = LN2_HI - 2.12194440e-4
+  F q = F(0x1.6a23cep-10f);
+  q = xsimd::fma(q, r, F(0x1.123a20p-7f));
+  q = xsimd::fma(q, r, F(0x1.5558f2p-5f));
+  q = xsimd::fma(q, r, F(0x1.555492p-3f));
+  q = xsimd::fma(q, r, F(0x1.fffffcp-2f));
+  const F p = xsimd::fma(r * r, q, r) + F(1.0f);
+  const I ni = xsimd::bitwise_cast<I>(t) - xsimd::bitwise_cast<I>(magic);
+  const I n1 = ni >> 1;
+  const I n2 = ni - n1;
+  const F s1 = xsimd::bitwise_cast<F>((n1 + I(127)) << 23);
+  const F s2 = xsimd::bitwise_cast<F>((n2 + I(127)) << 23);
+  return (p * s1) * s2;
+}
+
+template <class A>
+SIMDACT_INLINE vf<A> exp_reduced(vf<A> z) {
+  return exp_reduced<A>(z, vf<A>(0.0f));
+}
+
+// Sum of the lanes.
+template <class A>
+SIMDACT_INLINE float hsum(vf<A> v) {
+  return xsimd::hadd(v);
+}
+
+// Largest lane, NaN lanes ignored (callers detect NaN elsewhere).
+template <class A>
+SIMDACT_INLINE float hmax(vf<A> v) {
+  alignas(64) float lanes[vf<A>::size];
+  v.store_aligned(lanes);
+  float m = lanes[0];
+  for (std::size_t i = 1; i < vf<A>::size; ++i) m = lanes[i] > m ? lanes[i] : m;
+  return m;
+}
+
+}  // namespace SIMDACT_ISA_NS
+}  // namespace simdact

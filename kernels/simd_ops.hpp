@@ -75,7 +75,8 @@ template <class A>
 SIMDACT_INLINE vf<A> positive_factor(vf<A> x, vf<A> otherwise) {
   using V = vf<A>;
   const V f = xsimd::select(x > V(0.0f), V(1.0f), otherwise);
-  return xsimd::select(x != x, x, f);
+  // xsimd 8.1's operator!= on floats is the ordered compare (NaN != NaN is false): use isnan.
+  return xsimd::select(xsimd::isnan(x), x, f);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,8 +11,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
+
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+#if defined(__ARM_NEON)
+#include <arm_neon.h>
+#endif
 
 #define SIMDACT_INLINE inline __attribute__((always_inline))
 
@@ -73,15 +81,73 @@ SIMDACT_INLINE vf<A> exp_reduced(vf<A> z) {
   return exp_reduced<A>(z, vf<A>(0.0f));
 }
 
+// ISA-specific pieces xsimd 8.1 lacks (masked memory access, max reduction). Each translation unit
+// is compiled for one ISA, so the preprocessor tells which intrinsics exist; the generic fallback
+// serves the others. `is_arch<A, X>` guards against instantiating one ISA's branch for another.
+template <class A, class X>
+constexpr bool is_arch = std::is_same<A, X>::value;
+
+// Lanes [0, n) from p, the others `fill`; n < lanes. Reads nothing at or past p + n (masked loads
+// do not fault on masked-off lanes), so a buffer may end right before a guard page.
+template <class A>
+SIMDACT_INLINE vf<A> load_partial(const float* p, std::size_t n, float fill) {
+#if defined(__AVX512F__)
+  if constexpr (is_arch<A, xsimd::avx512bw>) {
+    return _mm512_mask_loadu_ps(_mm512_set1_ps(fill), static_cast<__mmask16>((1u << n) - 1u), p);
+  }
+#elif defined(__AVX2__)
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
+  }
+#endif
+  alignas(64) float buf[vf<A>::size];
+  for (std::size_t i = 0; i < vf<A>::size; ++i) buf[i] = i < n ? p[i] : fill;
+  return vf<A>::load_aligned(buf);
+}
+
+// Stores lanes [0, n) of v to p; n < lanes. Writes nothing else.
+template <class A>
+SIMDACT_INLINE void store_partial(float* p, std::size_t n, vf<A> v) {
+#if defined(__AVX512F__)
+  if constexpr (is_arch<A, xsimd::avx512bw>) {
+    _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v);
+    return;
+  }
+#elif defined(__AVX2__)
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_ps(p, m, v);
+    return;
+  }
+#endif
+  alignas(64) float buf[vf<A>::size];
+  v.store_aligned(buf);
+  for (std::size_t i = 0; i < n; ++i) p[i] = buf[i];
+}
+
 // Sum of the lanes.
 template <class A>
 SIMDACT_INLINE float hsum(vf<A> v) {
   return xsimd::hadd(v);
 }
 
-// Largest lane, NaN lanes ignored (callers detect NaN elsewhere).
+// Largest lane. A NaN lane may or may not win (x86 ignores it, NEON returns it): callers detect NaN
+// elsewhere.
 template <class A>
 SIMDACT_INLINE float hmax(vf<A> v) {
+#if defined(__AVX512F__)
+  if constexpr (is_arch<A, xsimd::avx512bw>) return _mm512_reduce_max_ps(v);
+#elif defined(__AVX2__)
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+  }
+#elif defined(__aarch64__)
+  if constexpr (is_arch<A, xsimd::neon64>) return vmaxvq_f32(v);
+#endif
   alignas(64) float lanes[vf<A>::size];
   v.store_aligned(lanes);
   float m = lanes[0];

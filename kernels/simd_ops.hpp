@@ -3,13 +3,12 @@
 // above it; tests/ check exactly these numbers against the scalar oracle (kernels/scalar.cpp).
 //
 // Common to every op: any length, no alignment needed, the output may be the very same buffer as an
-// input, nothing is read or written outside [0, n) (the tail goes through a stack buffer), nothing
+// input, nothing is read or written outside [0, n) (masked tails), nothing
 // allocates, and the FP control registers are left as they are (results assume the default
 // round-to-nearest without FTZ/DAZ; with FTZ/DAZ set by the caller, subnormals follow those modes).
 #pragma once
 
 #include <cstddef>
-#include <cstring>
 #include <limits>
 
 #include "kernels/simd_math.hpp"
@@ -18,7 +17,8 @@ namespace simdact {
 namespace SIMDACT_ISA_NS {
 
 // ---------------------------------------------------------------------------------------------
-// Loop drivers: 4 vectors per iteration, then 1, then the tail through a zero-padded stack buffer.
+// Loop drivers: 4 vectors per iteration, then 1, then the tail with masked loads and stores
+// (load_partial/store_partial: padding lanes hold 0 and are never stored).
 
 template <class A, class F>
 SIMDACT_INLINE void map_unary(const float* x, float* y, std::size_t n, F f) {
@@ -36,12 +36,7 @@ SIMDACT_INLINE void map_unary(const float* x, float* y, std::size_t n, F f) {
     r3.store_unaligned(y + i + 3 * W);
   }
   for (; i + W <= n; i += W) f(V::load_unaligned(x + i)).store_unaligned(y + i);
-  if (i < n) {
-    alignas(64) float buf[W] = {};
-    std::memcpy(buf, x + i, (n - i) * sizeof(float));
-    f(V::load_aligned(buf)).store_aligned(buf);
-    std::memcpy(y + i, buf, (n - i) * sizeof(float));
-  }
+  if (i < n) store_partial<A>(y + i, n - i, f(load_partial<A>(x + i, n - i, 0.0f)));
 }
 
 template <class A, class F>
@@ -61,12 +56,8 @@ SIMDACT_INLINE void map_binary(const float* a, const float* b, float* out, std::
   }
   for (; i + W <= n; i += W) f(V::load_unaligned(a + i), V::load_unaligned(b + i)).store_unaligned(out + i);
   if (i < n) {
-    alignas(64) float ba[W] = {};
-    alignas(64) float bb[W] = {};
-    std::memcpy(ba, a + i, (n - i) * sizeof(float));
-    std::memcpy(bb, b + i, (n - i) * sizeof(float));
-    f(V::load_aligned(ba), V::load_aligned(bb)).store_aligned(ba);
-    std::memcpy(out + i, ba, (n - i) * sizeof(float));
+    const std::size_t r = n - i;
+    store_partial<A>(out + i, r, f(load_partial<A>(a + i, r, 0.0f), load_partial<A>(b + i, r, 0.0f)));
   }
 }
 
@@ -190,9 +181,8 @@ SIMDACT_INLINE float row_max(const float* x, std::size_t cols) {
     m3 = xsimd::max(m3, V::load_unaligned(x + i + 3 * W));
   }
   for (; i + W <= cols; i += W) m0 = xsimd::max(m0, V::load_unaligned(x + i));
-  float m = hmax<A>(xsimd::max(xsimd::max(m0, m1), xsimd::max(m2, m3)));
-  for (; i < cols; ++i) m = x[i] > m ? x[i] : m;
-  return m;
+  if (i < cols) m1 = xsimd::max(m1, load_partial<A>(x + i, cols - i, -std::numeric_limits<float>::infinity()));
+  return hmax<A>(xsimd::max(xsimd::max(m0, m1), xsimd::max(m2, m3)));
 }
 
 // e^(x - m) with the rounding error of x - m carried into the exponent (TwoSum), so entries far
@@ -251,12 +241,9 @@ void softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
       s0 += e;
     }
     if (i < cols) {
-      alignas(64) float buf[W];
-      for (std::size_t k = 0; k < W; ++k) buf[k] = -std::numeric_limits<float>::infinity();
-      std::memcpy(buf, xr + i, (cols - i) * sizeof(float));
-      const V e = exp_shifted<A>(V::load_aligned(buf), neg_m);  // padding gives e = 0
-      e.store_aligned(buf);
-      std::memcpy(yr + i, buf, (cols - i) * sizeof(float));
+      const float ninf = -std::numeric_limits<float>::infinity();
+      const V e = exp_shifted<A>(load_partial<A>(xr + i, cols - i, ninf), neg_m);  // padding gives e = 0
+      store_partial<A>(yr + i, cols - i, e);
       s0 += e;
     }
     total += hsum<A>((s0 + s1) + (s2 + s3));
@@ -291,8 +278,8 @@ void softmax_backward(const float* y, const float* dy, float* dx, std::size_t ro
       }
     }
     for (; i + W <= cols; i += W) s0 = xsimd::fma(V::load_unaligned(gr + i), V::load_unaligned(yr + i), s0);
+    if (i < cols) s1 = xsimd::fma(load_partial<A>(gr + i, cols - i, 0.0f), load_partial<A>(yr + i, cols - i, 0.0f), s1);
     total += hsum<A>((s0 + s1) + (s2 + s3));
-    for (; i < cols; ++i) total += static_cast<double>(gr[i]) * yr[i];
     const V s(static_cast<float>(total));
     map_binary<A>(yr, gr, dxr, cols, [s](V p, V g) { return p * (g - s); });
   }

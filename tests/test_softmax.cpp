@@ -1,0 +1,114 @@
+// Softmax forward on every ISA: the edge rows of the contract, the relative error of every output
+// >= FLT_MIN against the double formula (<= 4e-6, rows up to 32768 long), and row sums within 1e-5.
+#include <cstdio>
+
+#include "tests/util.hpp"
+
+namespace simdact_test {
+namespace {
+
+// The formula in double: each row minus its max, exp, divided by the sum.
+std::vector<double> softmax_ref(const std::vector<float>& x, std::size_t rows, std::size_t cols) {
+  std::vector<double> y(x.size());
+  for (std::size_t r = 0; r < rows; ++r) {
+    double m = -INFINITY, sum = 0.0;
+    for (std::size_t j = 0; j < cols; ++j) m = std::max(m, static_cast<double>(x[r * cols + j]));
+    for (std::size_t j = 0; j < cols; ++j) sum += y[r * cols + j] = std::exp(static_cast<double>(x[r * cols + j]) - m);
+    for (std::size_t j = 0; j < cols; ++j) y[r * cols + j] /= sum;
+  }
+  return y;
+}
+
+class Softmax : public IsaTest {
+ protected:
+  std::vector<float> run(const std::vector<float>& x, std::size_t rows, std::size_t cols) {
+    std::vector<float> y(x.size(), 777.0f);
+    EXPECT_EQ(simdact_softmax_f32(x.data(), y.data(), rows, cols), SIMDACT_OK);
+    return y;
+  }
+  // Relative error of outputs >= FLT_MIN, and |row sum - 1|; returns the max relative error.
+  double check_accuracy(const std::vector<float>& x, std::size_t rows, std::size_t cols, const char* what) {
+    const std::vector<float> y = run(x, rows, cols);
+    const std::vector<double> ref = softmax_ref(x, rows, cols);
+    double max_rel = 0.0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      double sum = 0.0;
+      for (std::size_t j = r * cols; j < (r + 1) * cols; ++j) {
+        sum += y[j];
+        if (ref[j] >= 0x1p-126) max_rel = std::max(max_rel, std::fabs(y[j] - ref[j]) / ref[j]);
+        else EXPECT_LE(std::fabs(y[j] - ref[j]), 4 * 0x1p-149) << isa() << " " << what << " subnormal output " << j;
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-5) << isa() << " " << what << " row " << r;
+    }
+    EXPECT_LE(max_rel, 4e-6) << isa() << " " << what;
+    return max_rel;
+  }
+};
+
+TEST_P(Softmax, RelativeErrorAndRowSums) {
+  double worst[3] = {0, 0, 0};
+  for (std::size_t cols : {1u, 2u, 10u, 31u, 128u, 1000u, 4099u, 32768u}) {
+    const std::size_t rows = std::max<std::size_t>(1, 65536 / cols);
+    worst[0] = std::max(worst[0], check_accuracy(uniform(rows * cols, -10.0f, 10.0f, 11 + cols), rows, cols, "U(-10,10)"));
+    // Rounding x - max costs up to 4e-6 here unless its low part is carried (TwoSum).
+    worst[1] = std::max(worst[1], check_accuracy(uniform(rows * cols, -100.0f, 100.0f, 12 + cols), rows, cols, "U(-100,100)"));
+    worst[2] = std::max(worst[2], check_accuracy(uniform(rows * cols, 1000.0f, 1010.0f, 13 + cols), rows, cols, "U(1000,1010)"));
+  }
+  std::printf("softmax/%s: max relative error %.3g on U(-10,10), %.3g on U(-100,100), %.3g on U(1000,1010); cols 1..32768\n",
+              isa(), worst[0], worst[1], worst[2]);
+}
+
+TEST_P(Softmax, EdgeRows) {
+  const float inf = INFINITY, nan = std::numeric_limits<float>::quiet_NaN();
+  // One column gives 1, also for huge and tiny values.
+  for (float v : {0.0f, -3.4e38f, 3.4e38f, 1e-40f, -87.0f}) {
+    const std::vector<float> y = run({v}, 1, 1);
+    EXPECT_EQ(y[0], 1.0f) << isa() << " softmax([" << v << "])";
+  }
+  for (std::size_t cols : {3u, 17u, 100u, 1000u}) {
+    // All equal: 1/cols each.
+    std::vector<float> y = run(std::vector<float>(cols, 42.0f), 1, cols);
+    for (float v : y) EXPECT_NEAR(v, 1.0 / cols, 1.0 / cols * 4e-6) << isa() << " equal row, cols " << cols;
+    // -inf entries give exactly 0; the rest is the softmax of the finite entries.
+    std::vector<float> x = uniform(cols, -5.0f, 5.0f, 7);
+    for (std::size_t j = 0; j < cols; j += 2) x[j] = -inf;
+    y = run(x, 1, cols);
+    const std::vector<double> ref = softmax_ref(x, 1, cols);
+    for (std::size_t j = 0; j < cols; ++j) {
+      if (j % 2 == 0) EXPECT_EQ(to_bits(y[j]), 0u) << isa() << " softmax at a -inf entry";
+      else EXPECT_LE(std::fabs(y[j] - ref[j]), 4e-6 * ref[j]) << isa();
+    }
+    // Huge values: x - max overflows to -inf for the far entries; no NaN, the max entry gets 1.
+    x.assign(cols, -3.4e38f);
+    x[cols / 2] = 3.4e38f;
+    y = run(x, 1, cols);
+    for (std::size_t j = 0; j < cols; ++j) EXPECT_EQ(y[j], j == cols / 2 ? 1.0f : 0.0f) << isa() << " huge row";
+    // Rows with NaN or +inf, and rows of all -inf, are NaN in every entry; the other rows are unaffected.
+    for (float bad : {nan, inf, -nan}) {
+      x = uniform(3 * cols, -5.0f, 5.0f, 9);
+      x[cols + cols / 3] = bad;
+      y = run(x, 3, cols);
+      for (std::size_t j = 0; j < 3 * cols; ++j) {
+        if (j / cols == 1) EXPECT_TRUE(std::isnan(y[j])) << isa() << " row holding " << bad << ", entry " << j;
+        else EXPECT_FALSE(std::isnan(y[j])) << isa() << " clean row next to one holding " << bad;
+      }
+    }
+    y = run(std::vector<float>(cols, -inf), 1, cols);
+    for (float v : y) EXPECT_TRUE(std::isnan(v)) << isa() << " all -inf row";
+  }
+}
+
+TEST_P(Softmax, AgreesWithOracleOnLongRows) {
+  const std::size_t cols = 32768, rows = 4;
+  const std::vector<float> x = uniform(rows * cols, -30.0f, 30.0f, 5);
+  const std::vector<float> y = run(x, rows, cols);
+  std::vector<float> o(x.size());
+  oracle([&] { ASSERT_EQ(simdact_softmax_f32(x.data(), o.data(), rows, cols), SIMDACT_OK); });
+  for (std::size_t j = 0; j < x.size(); ++j)
+    ASSERT_LE(std::fabs(y[j] - o[j]), 4e-6 * o[j] + 4 * 0x1p-149) << isa() << " entry " << j;
+}
+
+SIMDACT_INSTANTIATE_ISAS(Softmax);
+
+}  // namespace
+}  // namespace simdact_test

@@ -61,15 +61,21 @@ def parse_name(name):
 
 
 def collect(doc):
-    """{(op, isa, cols, size): value or error string}, row order by first appearance, sorted sizes."""
+    """{(op, isa, cols, size): value or error string}, rows in registration order, sorted sizes.
+
+    Registration order (family_index) is the kernel list's order, then ISA; it survives
+    --benchmark_enable_random_interleaving, which shuffles the order of the runs in the file.
+    """
     runs = {}  # run_name -> {"iters": [...], "median": v, "error": msg}
     order = []
+    family = {}
     for b in doc.get("benchmarks", []):
         run_name = b.get("run_name") or b.get("name", "")
         r = runs.get(run_name)
         if r is None:
             r = runs[run_name] = {"iters": [], "median": None, "error": None}
             order.append(run_name)
+            family[run_name] = b.get("family_index", len(order))
         if b.get("error_occurred"):
             r["error"] = b.get("error_message") or "error"
             continue
@@ -83,7 +89,7 @@ def collect(doc):
             r["iters"].append(ips / 1e9)
 
     cells, rows, sizes = {}, [], set()
-    for run_name in order:
+    for run_name in sorted(order, key=lambda n: family[n]):
         key = parse_name(run_name)
         if key is None:
             continue

@@ -32,6 +32,9 @@ void sigmoid(const float* x, float* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = sigmoid1(x[i]);
 }
 
+// The scalar fast tier is the accurate kernel: in double there is nothing to trade.
+void sigmoid_fast(const float* x, float* y, std::size_t n) { sigmoid(x, y, n); }
+
 void sigmoid_backward(const float* y, const float* dy, float* dx, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const float s = y[i];
@@ -43,6 +46,8 @@ void sigmoid_backward(const float* y, const float* dy, float* dx, std::size_t n)
 void tanh(const float* x, float* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(std::tanh(static_cast<double>(x[i])));
 }
+
+void tanh_fast(const float* x, float* y, std::size_t n) { tanh(x, y, n); }
 
 void tanh_backward(const float* y, const float* dy, float* dx, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {

@@ -32,6 +32,17 @@ using vf = xsimd::batch<float, A>;
 template <class A>
 using vi = xsimd::batch<int32_t, A>;
 
+// a*b + c with one rounding. xsimd 8.1 has no fma for its AVX-512 architectures: its generic
+// fallback is a multiply and an add (two roundings, and two instructions), so AVX-512 calls the
+// intrinsic. fma3<avx2> and neon64 map xsimd::fma to vfmadd / vfmaq already.
+template <class A>
+SIMDACT_INLINE vf<A> fmadd(vf<A> a, vf<A> b, vf<A> c) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<A, xsimd::avx512bw>::value) return _mm512_fmadd_ps(a, b, c);
+#endif
+  return xsimd::fma(a, b, c);
+}
+
 // max(c, v) that returns v when v is NaN, on every ISA: x86 maxps returns its second operand when
 // either is NaN, and NEON's fmax returns NaN. Used for clamps that must let NaN through.
 template <class A>
@@ -43,42 +54,118 @@ SIMDACT_INLINE vf<A> min_keep_nan(vf<A> c, vf<A> v) {
   return xsimd::min(c, v);
 }
 
-// e^(z + zlo) for z in [-104, 88] (callers clamp) with |zlo| <= 2^-20 |z| a correction carried from
-// an inexact subtraction; NaN in z propagates.
-//   Reduction: n = round(z / ln2), r = z - n*ln2 in two steps (Cody-Waite: n*LN2_HI is exact for
-//   |n| < 2^15 and z - n*LN2_HI is exact by Sterbenz), |r| <= ln2/2 (+ rounding).
-//   Polynomial: e^r = 1 + r + r^2 (c2 + c3 r + ... + c6 r^4), a degree-6 minimax fit of relative
-//   error 3.1e-9 (tools: Lawson's algorithm in numpy, coefficients rounded to float).
-//   Scaling: 2^n as the product of two normal powers 2^(n>>1) * 2^(n-(n>>1)), so results down to
+// ---------------------------------------------------------------------------------------------
+// exp and expm1, from one range reduction and two minimax polynomials.
+//
+// Reduction: n = round(z / ln2), r = z - n*ln2 in two steps (Cody-Waite: n*LN2_HI is exact for
+// |n| < 2^15 and z - n*LN2_HI is exact by Sterbenz), |r| <= ln2/2 (+ rounding); the second step's
+// rounding is at most 2^-26 absolute (0.25 ULP of the result).
+// Polynomials for e^r - 1 = r + r^2 Q(r) on [-ln2/2, ln2/2], minimax fits of relative error (tools:
+// Lawson's algorithm in numpy, coefficients rounded to float):
+//   Q6 (degree 6 in all): 3.1e-9, the accurate tier's;  Q5 (degree 5): 1.05e-7, the fast tier's.
+
+template <class A>
+struct reduced {
+  vf<A> r;   // z - n*ln2
+  vi<A> n;   // round(z / ln2)
+};
+
+// For z in [-150 ln2, 127 ln2] (callers clamp); zlo, a correction of z of at most 2^-20 |z|, is
+// folded into r. NaN propagates into r.
+template <class A>
+SIMDACT_INLINE reduced<A> reduce_ln2(vf<A> z, vf<A> zlo) {
+  using F = vf<A>;
+  using I = vi<A>;
+  const F magic(0x1.8p23f);  // adding it rounds to an integer held in the low mantissa bits
+  const F t = fmadd<A>(z, F(0x1.715476p+0f), magic);
+  const F n = t - magic;
+  F r = fmadd<A>(n, F(-0x1.63p-1f), z);          // LN2_HI = 0.693359375, 9 bits
+  r = fmadd<A>(n, F(0x1.bd0106p-13f), r + zlo);  // -LN2_LO: ln2 = LN2_HI - 2.12194440e-4
+  return {r, xsimd::bitwise_cast<I>(t) - xsimd::bitwise_cast<I>(magic)};
+}
+
+// Q6(r) and Q5(r) of e^r - 1 = r + r^2 Q(r).
+template <class A>
+SIMDACT_INLINE vf<A> q6(vf<A> r) {
+  using F = vf<A>;
+  F q = F(0x1.6a23cep-10f);
+  q = fmadd<A>(q, r, F(0x1.123a20p-7f));
+  q = fmadd<A>(q, r, F(0x1.5558f2p-5f));
+  q = fmadd<A>(q, r, F(0x1.555492p-3f));
+  return fmadd<A>(q, r, F(0x1.fffffcp-2f));
+}
+template <class A>
+SIMDACT_INLINE vf<A> q5(vf<A> r) {
+  using F = vf<A>;
+  F q = F(0x1.106250p-7f);
+  q = fmadd<A>(q, r, F(0x1.572a64p-5f));
+  q = fmadd<A>(q, r, F(0x1.5557b0p-3f));
+  return fmadd<A>(q, r, F(0x1.fffdfcp-2f));
+}
+
+// 2^n for n in [-126, 127]: the exponent field.
+template <class A>
+SIMDACT_INLINE vf<A> pow2(vi<A> n) {
+  return xsimd::bitwise_cast<vf<A>>((n + vi<A>(127)) << 23);
+}
+
+// e^(z + zlo) for z in [-104, 88] (callers clamp); NaN in z propagates.
+//   2^n is applied as the product of two normal powers 2^(n>>1) * 2^(n-(n>>1)), so results down to
 //   e^-104 round gradually into the subnormals instead of being flushed.
-//   Error: <= 0.9 ULP for normal results (reduction 0.25, polynomial 0.05, final add 0.5, fma
+//   Error: <= 0.9 ULP for normal results (reduction 0.25, polynomial 0.05, final add 0.5, FMA
 //   evaluation ~0.1); subnormal results carry one extra rounding.
 template <class A>
 SIMDACT_INLINE vf<A> exp_reduced(vf<A> z, vf<A> zlo) {
   using F = vf<A>;
-  using I = vi<A>;
-  const F magic(0x1.8p23f);  // adding it rounds to an integer held in the low mantissa bits
-  const F t = xsimd::fma(z, F(0x1.715476p+0f), magic);
-  const F n = t - magic;
-  F r = xsimd::fma(n, F(-0x1.63p-1f), z);        // LN2_HI = 0.693359375, 9 bits
-  r = xsimd::fma(n, F(0x1.bd0106p-13f), r + zlo);  // -LN2_LO: ln2 = LN2_HI - 2.12194440e-4
-  F q = F(0x1.6a23cep-10f);
-  q = xsimd::fma(q, r, F(0x1.123a20p-7f));
-  q = xsimd::fma(q, r, F(0x1.5558f2p-5f));
-  q = xsimd::fma(q, r, F(0x1.555492p-3f));
-  q = xsimd::fma(q, r, F(0x1.fffffcp-2f));
-  const F p = xsimd::fma(r * r, q, r) + F(1.0f);
-  const I ni = xsimd::bitwise_cast<I>(t) - xsimd::bitwise_cast<I>(magic);
-  const I n1 = ni >> 1;
-  const I n2 = ni - n1;
-  const F s1 = xsimd::bitwise_cast<F>((n1 + I(127)) << 23);
-  const F s2 = xsimd::bitwise_cast<F>((n2 + I(127)) << 23);
-  return (p * s1) * s2;
+  const reduced<A> x = reduce_ln2<A>(z, zlo);
+  const F p = fmadd<A>(x.r * x.r, q6<A>(x.r), x.r) + F(1.0f);
+  const vi<A> n1 = x.n >> 1;
+  return (p * pow2<A>(n1)) * pow2<A>(x.n - n1);
 }
 
 template <class A>
 SIMDACT_INLINE vf<A> exp_reduced(vf<A> z) {
   return exp_reduced<A>(z, vf<A>(0.0f));
+}
+
+// e^z as an unevaluated sum hi + lo, for z in [-104, 0]: the last rounding of exp_reduced (1 + s)
+// is kept in lo (Fast2Sum, exact since |s| < 1), so hi + lo carries only the reduction and
+// polynomial errors (<= 0.35 ULP). Scaled like exp_reduced; lo may underflow where hi is subnormal.
+template <class A>
+struct split {
+  vf<A> hi, lo;
+};
+template <class A>
+SIMDACT_INLINE split<A> exp_split(vf<A> z) {
+  using F = vf<A>;
+  const reduced<A> x = reduce_ln2<A>(z, F(0.0f));
+  const F s = fmadd<A>(x.r * x.r, q6<A>(x.r), x.r);
+  const F hi = F(1.0f) + s;
+  const F lo = s - (hi - F(1.0f));  // hi - 1 is exact (Sterbenz), so is lo
+  const vi<A> n1 = x.n >> 1;
+  const F s1 = pow2<A>(n1), s2 = pow2<A>(x.n - n1);
+  return {(hi * s1) * s2, (lo * s1) * s2};
+}
+
+// e^z for z in [-87.33, 88] (results normal; callers clamp and flush), degree-5 polynomial, one
+// scaling: the fast tier's exp. Error <= ~2.3 ULP.
+template <class A>
+SIMDACT_INLINE vf<A> exp_fast(vf<A> z) {
+  using F = vf<A>;
+  const reduced<A> x = reduce_ln2<A>(z, F(0.0f));
+  const F p = fmadd<A>(x.r * x.r, q5<A>(x.r), x.r) + F(1.0f);
+  return p * pow2<A>(x.n);
+}
+
+// e^u - 1 for u in [0, 88], degree-6 polynomial: 2^n (e^r - 1) + (2^n - 1) with one rounding, so
+// small u keep full relative accuracy (n = 0: just r + r^2 Q6, no cancellation); subnormal u give u.
+template <class A>
+SIMDACT_INLINE vf<A> expm1_pos(vf<A> u) {
+  using F = vf<A>;
+  const reduced<A> x = reduce_ln2<A>(u, F(0.0f));
+  const F em1r = fmadd<A>(x.r * x.r, q6<A>(x.r), x.r);
+  const F p2 = pow2<A>(x.n);
+  return fmadd<A>(p2, em1r, p2 - F(1.0f));
 }
 
 // ISA-specific pieces xsimd 8.1 lacks (masked memory access, max reduction). Each translation unit

@@ -16,13 +16,17 @@ namespace {
 // How a kernel's result may differ from the scalar oracle (the contract in kernels/simd_ops.hpp).
 enum class Accuracy {
   exact,             // the formula in f32, same roundings: bit for bit (NaN: any NaN)
-  ulp4,              // <= 4 ULP (units of 2^-149 below FLT_MIN): sigmoid, tanh
+  ulp2,              // <= 2 ULP for results >= FLT_MIN, 4 units of 2^-149 below: the accurate tier
+  ulp4,              // <= 4 ULP (units of 2^-149 below FLT_MIN): tanh_fast
+  ulp4_flush,        // <= 4 ULP for results >= FLT_MIN; below, +0 (flushed) or 4 units: sigmoid_fast
   softmax,           // relative 4e-6 (plus 4 subnormal ULP absolute)
   softmax_backward,  // the row's dot product is summed in another order: see tolerance below
 };
 
 Accuracy accuracy_of(const std::string& op) {
-  if (op == "sigmoid" || op == "tanh") return Accuracy::ulp4;
+  if (op == "sigmoid" || op == "tanh") return Accuracy::ulp2;
+  if (op == "tanh_fast") return Accuracy::ulp4;
+  if (op == "sigmoid_fast") return Accuracy::ulp4_flush;
   if (op == "softmax") return Accuracy::softmax;
   if (op == "softmax_backward") return Accuracy::softmax_backward;
   if (op == "sigmoid_backward" || op == "tanh_backward" || op == "relu" || op == "relu_backward" ||
@@ -71,8 +75,12 @@ void compare(const std::string& op, const char* isa, const std::vector<float>& g
       ok = std::isnan(w) && std::isnan(g);
     } else if (acc == Accuracy::exact) {
       ok = to_bits(g) == to_bits(w);
+    } else if (acc == Accuracy::ulp2) {
+      ok = ulp_error(g, w) <= (std::fabs(w) >= 0x1p-126f ? 2.0 : 4.0);
     } else if (acc == Accuracy::ulp4) {
       ok = ulp_error(g, w) <= 4.0;
+    } else if (acc == Accuracy::ulp4_flush) {
+      ok = ulp_error(g, w) <= 4.0 || (std::fabs(w) < 0x1p-126f && g == 0.0f);
     } else {
       ok = std::fabs(static_cast<double>(g) - w) <= tol[i];
     }

@@ -3,6 +3,7 @@
 // copy bound. Adding a kernel to the list adds its benchmarks; nothing here names an op except
 // first_input_domain(), which only picks the input range of backward ops that take a forward output.
 //
+// --simdact_smoke runs every case up to 64 Ki once (for emulators: it only proves the suite runs).
 // Names: <op>/<isa>/<size> for element-wise kinds, <op>/<isa>/cols:<cols>/<size> for the row kinds
 // (rows = size / cols, so rows*cols is size rounded down to a multiple of cols; a size smaller than
 // cols is not registered), memcpy/<size>. items = elements, bytes = elements * 4 * arrays read+written.
@@ -149,10 +150,17 @@ void run_case(benchmark::State& state, const Case& c, Call call) {
   state.SetBytesProcessed(iterations * static_cast<std::int64_t>(c.n * sizeof(float)) * c.arrays);
 }
 
+// --simdact_smoke: every case up to 64 Ki floats, one iteration each. Under an emulator (qemu) no
+// figure means anything, but the benchmark must still build and run everywhere so it cannot rot.
+bool g_smoke = false;
+constexpr std::size_t kSmokeMaxSize = std::size_t{64} << 10;
+
 template <class Call>
 void add(const std::string& name, const Case& c, Call call) {
-  benchmark::RegisterBenchmark(name.c_str(), [c, call](benchmark::State& state) { run_case(state, c, call); })
-      ->Unit(benchmark::kMicrosecond);
+  if (g_smoke && c.size > kSmokeMaxSize) return;
+  auto* b = benchmark::RegisterBenchmark(name.c_str(), [c, call](benchmark::State& state) { run_case(state, c, call); });
+  b->Unit(benchmark::kMicrosecond);
+  if (g_smoke) b->Iterations(1);
 }
 
 // Calls make(name, case) for every ISA this CPU runs x every size.
@@ -261,6 +269,13 @@ int main(int argc, char** argv) {
     if (!simdact_isa_supported(isa)) continue;
     if (!isas.empty()) isas += ",";
     isas += simdact_isa_name(isa);
+  }
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--simdact_smoke") != 0) continue;
+    g_smoke = true;
+    for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+    --argc;
+    break;
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

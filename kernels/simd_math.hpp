@@ -68,7 +68,12 @@ template <class A>
 struct reduced {
   vf<A> r;   // z - n*ln2
   vi<A> n;   // round(z / ln2)
+  vf<A> nf;  // the same, as a float
 };
+
+// AVX-512 has vscalefps: p * 2^n in one instruction, with gradual underflow into the subnormals.
+template <class A>
+constexpr bool has_scalef = std::is_same<A, xsimd::avx512bw>::value;
 
 // For z in [-150 ln2, 127 ln2] (callers clamp); zlo, a correction of z of at most 2^-20 |z|, is
 // folded into r. NaN propagates into r.
@@ -81,7 +86,7 @@ SIMDACT_INLINE reduced<A> reduce_ln2(vf<A> z, vf<A> zlo) {
   const F n = t - magic;
   F r = fmadd<A>(n, F(-0x1.63p-1f), z);          // LN2_HI = 0.693359375, 9 bits
   r = fmadd<A>(n, F(0x1.bd0106p-13f), r + zlo);  // -LN2_LO: ln2 = LN2_HI - 2.12194440e-4
-  return {r, xsimd::bitwise_cast<I>(t) - xsimd::bitwise_cast<I>(magic)};
+  return {r, xsimd::bitwise_cast<I>(t) - xsimd::bitwise_cast<I>(magic), n};
 }
 
 // Q6(r) and Q5(r) of e^r - 1 = r + r^2 Q(r).
@@ -109,6 +114,17 @@ SIMDACT_INLINE vf<A> pow2(vi<A> n) {
   return xsimd::bitwise_cast<vf<A>>((n + vi<A>(127)) << 23);
 }
 
+// p * 2^n for n in [-150, 127] with gradual underflow: vscalefps on AVX-512; elsewhere the product
+// of two normal powers 2^(n>>1) * 2^(n-(n>>1)) (one extra rounding only for subnormal results).
+template <class A>
+SIMDACT_INLINE vf<A> scale2n(vf<A> p, const reduced<A>& x) {
+#if defined(__AVX512F__)
+  if constexpr (has_scalef<A>) return _mm512_scalef_ps(p, x.nf);
+#endif
+  const vi<A> n1 = x.n >> 1;
+  return (p * pow2<A>(n1)) * pow2<A>(x.n - n1);
+}
+
 // e^(z + zlo) for z in [-104, 88] (callers clamp); NaN in z propagates.
 //   2^n is applied as the product of two normal powers 2^(n>>1) * 2^(n-(n>>1)), so results down to
 //   e^-104 round gradually into the subnormals instead of being flushed.
@@ -119,8 +135,7 @@ SIMDACT_INLINE vf<A> exp_reduced(vf<A> z, vf<A> zlo) {
   using F = vf<A>;
   const reduced<A> x = reduce_ln2<A>(z, zlo);
   const F p = fmadd<A>(x.r * x.r, q6<A>(x.r), x.r) + F(1.0f);
-  const vi<A> n1 = x.n >> 1;
-  return (p * pow2<A>(n1)) * pow2<A>(x.n - n1);
+  return scale2n<A>(p, x);
 }
 
 template <class A>
@@ -142,18 +157,20 @@ SIMDACT_INLINE split<A> exp_split(vf<A> z) {
   const F s = fmadd<A>(x.r * x.r, q6<A>(x.r), x.r);
   const F hi = F(1.0f) + s;
   const F lo = s - (hi - F(1.0f));  // hi - 1 is exact (Sterbenz), so is lo
-  const vi<A> n1 = x.n >> 1;
-  const F s1 = pow2<A>(n1), s2 = pow2<A>(x.n - n1);
-  return {(hi * s1) * s2, (lo * s1) * s2};
+  return {scale2n<A>(hi, x), scale2n<A>(lo, x)};
 }
 
-// e^z for z in [-87.33, 88] (results normal; callers clamp and flush), degree-5 polynomial, one
-// scaling: the fast tier's exp. Error <= ~2.3 ULP.
+// e^z, degree-5 polynomial, the fast tier's exp. Error <= ~2.3 ULP for normal results. With
+// vscalefps (AVX-512) for z in [-104, 88], subnormal results graded; elsewhere for z in [-87.33, 88]
+// (results normal; callers clamp and flush), one exponent-field scaling.
 template <class A>
 SIMDACT_INLINE vf<A> exp_fast(vf<A> z) {
   using F = vf<A>;
   const reduced<A> x = reduce_ln2<A>(z, F(0.0f));
   const F p = fmadd<A>(x.r * x.r, q5<A>(x.r), x.r) + F(1.0f);
+#if defined(__AVX512F__)
+  if constexpr (has_scalef<A>) return _mm512_scalef_ps(p, x.nf);
+#endif
   return p * pow2<A>(x.n);
 }
 
@@ -164,7 +181,10 @@ SIMDACT_INLINE vf<A> expm1_pos(vf<A> u) {
   using F = vf<A>;
   const reduced<A> x = reduce_ln2<A>(u, F(0.0f));
   const F em1r = fmadd<A>(x.r * x.r, q6<A>(x.r), x.r);
-  const F p2 = pow2<A>(x.n);
+  F p2 = pow2<A>(x.n);
+#if defined(__AVX512F__)
+  if constexpr (has_scalef<A>) p2 = _mm512_scalef_ps(F(1.0f), x.nf);
+#endif
   return fmadd<A>(p2, em1r, p2 - F(1.0f));
 }
 

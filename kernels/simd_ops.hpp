@@ -85,7 +85,7 @@ SIMDACT_INLINE vf<A> positive_factor(vf<A> x, vf<A> otherwise) {
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_v(vf<A> x) {
   using V = vf<A>;
-  const V z = max_keep_nan<A>(V(-104.0f), -xsimd::abs(x));
+  const V z = max_keep_nan<A>(V(-104.0f), xsimd::bitwise_or(x, V(-0.0f)));  // -|x|, clamped
   const split<A> e = exp_split<A>(z);
   const V d = V(1.0f) + e.hi;
   const V d_lo = ((V(1.0f) - d) + e.hi) + e.lo;  // (1 + hi + lo) - d; 1 - d + hi is exact (Fast2Sum)
@@ -106,14 +106,19 @@ void sigmoid(const float* x, float* y, std::size_t n) {
 
 // sigmoid, fast tier (simdact_sigmoid_fast_f32)
 //   Max error: 4 ULP for every x whose result is >= FLT_MIN, proven on all 2^32 inputs.
-//   Subnormal results flush: x < -87.3365 gives +0. Otherwise the accurate tier's contract
+//   Subnormal results (x < -87.3365) flush to +0 on AVX2 and NEON; AVX-512 (vscalefps) produces
+//   them within 4 x 2^-149. Otherwise the accurate tier's contract
 //   (specials, no NaN/inf for finite x).
 //   Method: e = e^-|x| with the degree-5 polynomial and one scaling (exp_fast; the argument clamped to
 //   the normal range), one division n / (1 + e), no correction.
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_fast_v(vf<A> x) {
   using V = vf<A>;
-  const V z = -xsimd::abs(x);
+  const V z = xsimd::bitwise_or(x, V(-0.0f));  // -|x|
+  if constexpr (has_scalef<A>) {  // AVX-512: graded underflow, nothing to flush
+    const V e = exp_fast<A>(max_keep_nan<A>(V(-104.0f), z));
+    return xsimd::select(x > V(0.0f), V(1.0f), e) / (V(1.0f) + e);
+  }
   const V e = exp_fast<A>(max_keep_nan<A>(V(-87.3365f), z));
   const V q = xsimd::select(x > V(0.0f), V(1.0f), e) / (V(1.0f) + e);
   return xsimd::select(x < V(-87.3365f), V(0.0f), q);  // the result is subnormal: flush

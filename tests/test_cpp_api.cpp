@@ -1,0 +1,466 @@
+// The C++ layer (include/simdact/simdact.hpp): every kernel through every overload (pointer + size,
+// containers, std::nothrow), on every ISA this machine runs, bit-identical to the C call; errors as
+// simdact::error / std::error_code; the ISA functions and simdact::scoped_isa. Its own executable
+// (simdact_cpp_api_tests): it needs nothing from the C-level test helpers.
+#include "simdact/simdact.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr simdact_isa kAllIsas[] = {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON};
+constexpr std::size_t kRows = 5, kCols = 7, kN = kRows * kCols;  // odd sizes: masked tails
+const float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+// A minimal span-like type: data() and size() only.
+struct float_span {
+  float* p;
+  std::size_t n;
+  float* data() const { return p; }
+  std::size_t size() const { return n; }
+};
+struct const_float_span {
+  const float* p;
+  std::size_t n;
+  const float* data() const { return p; }
+  std::size_t size() const { return n; }
+};
+
+std::vector<float> random_floats(std::size_t n, unsigned seed, float lo, float hi) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(lo, hi);
+  std::vector<float> v(n);
+  for (float& f : v) f = u(rng);
+  return v;
+}
+
+// Bitwise equality, so that NaN == NaN and -0 != +0.
+::testing::AssertionResult same_bits(const std::vector<float>& got, const std::vector<float>& want) {
+  if (got.size() != want.size())
+    return ::testing::AssertionFailure() << "sizes " << got.size() << " and " << want.size();
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    std::uint32_t a, b;
+    std::memcpy(&a, &got[i], 4);
+    std::memcpy(&b, &want[i], 4);
+    if (a != b) return ::testing::AssertionFailure() << "element " << i << ": " << got[i] << " != " << want[i];
+  }
+  return ::testing::AssertionSuccess();
+}
+
+void poison(std::vector<float>& v) { std::fill(v.begin(), v.end(), kNaN); }
+
+// Runs body once per ISA this build and CPU can run, switched with simdact::scoped_isa.
+template <class F>
+void for_each_isa(F&& body) {
+  const simdact::isa start = simdact::active_isa();
+  int ran = 0;
+  for (simdact::isa i : kAllIsas) {
+    if (!simdact::isa_supported(i)) continue;
+    SCOPED_TRACE(std::string("isa ") + simdact::isa_name(i));
+    {
+      simdact::scoped_isa use(i);
+      EXPECT_EQ(simdact::active_isa(), i);
+      body();
+    }
+    EXPECT_EQ(simdact::active_isa(), start) << "scoped_isa did not restore the ISA";
+    ++ran;
+  }
+  EXPECT_GE(ran, 1);
+}
+
+// Expects `call` to throw simdact::error with status s, naming `where` in what().
+template <class F>
+void expect_throws(F&& call, simdact::status s, const char* where) {
+  try {
+    call();
+    ADD_FAILURE() << "no exception, expected status " << s;
+  } catch (const simdact::error& e) {
+    EXPECT_EQ(e.status(), s);
+    EXPECT_EQ(e.code(), simdact::make_error_code(s));
+    EXPECT_NE(std::string(e.what()).find(where), std::string::npos) << e.what();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The overloads of each kind, checked against the C function (the reference `want`).
+//
+// unary: op(x, y, n), op(x, y, n, nothrow), op(cx, cy), op(cx, cy, nothrow); in place; errors.
+#define CHECK_UNARY(op)                                                                             \
+  for_each_isa([] {                                                                                 \
+    const std::vector<float> x = random_floats(kN, 1, -6.0f, 6.0f);                                 \
+    std::vector<float> want(kN), got(kN);                                                           \
+    ASSERT_EQ(simdact_##op##_f32(x.data(), want.data(), kN), SIMDACT_OK);                           \
+    simdact::op(x.data(), got.data(), kN);                                                          \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer";                                                 \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(x.data(), got.data(), kN, std::nothrow));                              \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer, nothrow";                                        \
+    poison(got);                                                                                    \
+    simdact::op(x, got);                                                                            \
+    EXPECT_TRUE(same_bits(got, want)) << "vector";                                                  \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(const_float_span{x.data(), kN}, float_span{got.data(), kN}, std::nothrow)); \
+    EXPECT_TRUE(same_bits(got, want)) << "span-like, nothrow";                                      \
+    std::array<float, kN> ax{}, ay{};                                                               \
+    std::copy(x.begin(), x.end(), ax.begin());                                                      \
+    simdact::op(ax, ay);                                                                            \
+    EXPECT_TRUE(same_bits(std::vector<float>(ay.begin(), ay.end()), want)) << "std::array";         \
+    float cx[kN], cy[kN];                                                                           \
+    std::copy(x.begin(), x.end(), cx);                                                              \
+    simdact::op(cx, cy);                                                                            \
+    EXPECT_TRUE(same_bits(std::vector<float>(cy, cy + kN), want)) << "C array";                     \
+    std::vector<float> inplace = x;                                                                 \
+    simdact::op(inplace, inplace);                                                                  \
+    EXPECT_TRUE(same_bits(inplace, want)) << "in place";                                            \
+    poison(got);                                                                                    \
+    const std::vector<float> untouched = got;                                                       \
+    expect_throws([&] { simdact::op(nullptr, got.data(), kN); }, SIMDACT_ERR_INVALID_ARGUMENT,      \
+                  "simdact::" #op);                                                                 \
+    std::vector<float> shorter(kN - 1);                                                             \
+    expect_throws([&] { simdact::op(x, shorter); }, SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op); \
+    const std::error_code ec = simdact::op(x, shorter, std::nothrow);                               \
+    EXPECT_EQ(ec, std::errc::invalid_argument);                                                     \
+    EXPECT_EQ(simdact::op(got.data(), got.data() + 1 /* partial overlap */, kN - 1, std::nothrow),  \
+              std::errc::invalid_argument);                                                         \
+    EXPECT_TRUE(same_bits(got, untouched)) << "a rejected call wrote";                              \
+    simdact::op(nullptr, nullptr, 0); /* n == 0: OK, whatever the pointers */                       \
+    std::vector<float> empty;                                                                       \
+    simdact::op(empty, empty);                                                                      \
+  })
+
+// unary_p: as unary, with the parameter p (and the default slope when omitted).
+#define CHECK_UNARY_P(op, p, default_p)                                                             \
+  for_each_isa([] {                                                                                 \
+    const std::vector<float> x = random_floats(kN, 2, -6.0f, 6.0f);                                 \
+    std::vector<float> want(kN), want_default(kN), got(kN);                                         \
+    ASSERT_EQ(simdact_##op##_f32(x.data(), want.data(), kN, p), SIMDACT_OK);                        \
+    ASSERT_EQ(simdact_##op##_f32(x.data(), want_default.data(), kN, default_p), SIMDACT_OK);        \
+    simdact::op(x.data(), got.data(), kN, p);                                                       \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer";                                                 \
+    simdact::op(x.data(), got.data(), kN);                                                          \
+    EXPECT_TRUE(same_bits(got, want_default)) << "pointer, default parameter";                      \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(x.data(), got.data(), kN, p, std::nothrow));                           \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer, nothrow";                                        \
+    poison(got);                                                                                    \
+    simdact::op(x, got, p);                                                                         \
+    EXPECT_TRUE(same_bits(got, want)) << "vector";                                                  \
+    poison(got);                                                                                    \
+    simdact::op(x, got);                                                                            \
+    EXPECT_TRUE(same_bits(got, want_default)) << "vector, default parameter";                       \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(const_float_span{x.data(), kN}, float_span{got.data(), kN}, p, std::nothrow)); \
+    EXPECT_TRUE(same_bits(got, want)) << "span-like, nothrow";                                      \
+    std::vector<float> inplace = x;                                                                 \
+    simdact::op(inplace, inplace, p);                                                               \
+    EXPECT_TRUE(same_bits(inplace, want)) << "in place";                                            \
+    expect_throws([&] { simdact::op(x.data(), nullptr, kN, p); }, SIMDACT_ERR_INVALID_ARGUMENT,     \
+                  "simdact::" #op);                                                                 \
+    std::vector<float> longer(kN + 1);                                                              \
+    expect_throws([&] { simdact::op(x, longer, p); }, SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op); \
+    EXPECT_EQ(simdact::op(x, longer, p, std::nothrow), std::errc::invalid_argument);                \
+  })
+
+// binary: op(a, b, out, n), ..., containers; out may alias a or b exactly.
+#define CHECK_BINARY(op)                                                                            \
+  for_each_isa([] {                                                                                 \
+    const std::vector<float> a = random_floats(kN, 3, -1.0f, 1.0f);                                 \
+    const std::vector<float> b = random_floats(kN, 4, -3.0f, 3.0f);                                 \
+    std::vector<float> want(kN), got(kN);                                                           \
+    ASSERT_EQ(simdact_##op##_f32(a.data(), b.data(), want.data(), kN), SIMDACT_OK);                 \
+    simdact::op(a.data(), b.data(), got.data(), kN);                                                \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer";                                                 \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(a.data(), b.data(), got.data(), kN, std::nothrow));                    \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer, nothrow";                                        \
+    poison(got);                                                                                    \
+    simdact::op(a, b, got);                                                                         \
+    EXPECT_TRUE(same_bits(got, want)) << "vector";                                                  \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(a, const_float_span{b.data(), kN}, float_span{got.data(), kN}, std::nothrow)); \
+    EXPECT_TRUE(same_bits(got, want)) << "span-like, nothrow";                                      \
+    std::vector<float> in_b = b;                                                                    \
+    simdact::op(a, in_b, in_b);                                                                     \
+    EXPECT_TRUE(same_bits(in_b, want)) << "in place (out == b)";                                    \
+    std::vector<float> in_a = a;                                                                    \
+    simdact::op(in_a, b, in_a);                                                                     \
+    EXPECT_TRUE(same_bits(in_a, want)) << "in place (out == a)";                                    \
+    expect_throws([&] { simdact::op(a.data(), nullptr, got.data(), kN); },                          \
+                  SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op);                                   \
+    std::vector<float> shorter(kN - 1);                                                             \
+    expect_throws([&] { simdact::op(a, shorter, got); }, SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op); \
+    EXPECT_EQ(simdact::op(a, b, shorter, std::nothrow), std::errc::invalid_argument);               \
+  })
+
+#define CHECK_BINARY_P(op, p, default_p)                                                            \
+  for_each_isa([] {                                                                                 \
+    const std::vector<float> a = random_floats(kN, 5, -2.0f, 2.0f);                                 \
+    const std::vector<float> b = random_floats(kN, 6, -3.0f, 3.0f);                                 \
+    std::vector<float> want(kN), want_default(kN), got(kN);                                         \
+    ASSERT_EQ(simdact_##op##_f32(a.data(), b.data(), want.data(), kN, p), SIMDACT_OK);              \
+    ASSERT_EQ(simdact_##op##_f32(a.data(), b.data(), want_default.data(), kN, default_p), SIMDACT_OK); \
+    simdact::op(a.data(), b.data(), got.data(), kN, p);                                             \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer";                                                 \
+    simdact::op(a.data(), b.data(), got.data(), kN);                                                \
+    EXPECT_TRUE(same_bits(got, want_default)) << "pointer, default parameter";                      \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(a.data(), b.data(), got.data(), kN, p, std::nothrow));                 \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer, nothrow";                                        \
+    poison(got);                                                                                    \
+    simdact::op(a, b, got, p);                                                                      \
+    EXPECT_TRUE(same_bits(got, want)) << "vector";                                                  \
+    simdact::op(a, b, got);                                                                         \
+    EXPECT_TRUE(same_bits(got, want_default)) << "vector, default parameter";                       \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(a, b, float_span{got.data(), kN}, p, std::nothrow));                   \
+    EXPECT_TRUE(same_bits(got, want)) << "span-like, nothrow";                                      \
+    std::vector<float> in_b = b;                                                                    \
+    simdact::op(a, in_b, in_b, p);                                                                  \
+    EXPECT_TRUE(same_bits(in_b, want)) << "in place";                                               \
+    expect_throws([&] { simdact::op(nullptr, b.data(), got.data(), kN, p); },                       \
+                  SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op);                                   \
+    std::vector<float> shorter(kN - 1);                                                             \
+    expect_throws([&] { simdact::op(shorter, b, got, p); }, SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op); \
+    EXPECT_EQ(simdact::op(a, b, shorter, p, std::nothrow), std::errc::invalid_argument);            \
+  })
+
+// rows: op(x, y, rows, cols), containers with cols, and one row (no cols).
+#define CHECK_ROWS(op)                                                                              \
+  for_each_isa([] {                                                                                 \
+    const std::vector<float> x = random_floats(kN, 7, -8.0f, 8.0f);                                 \
+    std::vector<float> want(kN), want_row(kN), got(kN);                                             \
+    ASSERT_EQ(simdact_##op##_f32(x.data(), want.data(), kRows, kCols), SIMDACT_OK);                 \
+    ASSERT_EQ(simdact_##op##_f32(x.data(), want_row.data(), 1, kN), SIMDACT_OK);                    \
+    simdact::op(x.data(), got.data(), kRows, kCols);                                                \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer";                                                 \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(x.data(), got.data(), kRows, kCols, std::nothrow));                    \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer, nothrow";                                        \
+    poison(got);                                                                                    \
+    simdact::op(x, got, kCols);                                                                     \
+    EXPECT_TRUE(same_bits(got, want)) << "vector, cols";                                            \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(x, float_span{got.data(), kN}, kCols, std::nothrow));                  \
+    EXPECT_TRUE(same_bits(got, want)) << "span-like, cols, nothrow";                                \
+    poison(got);                                                                                    \
+    simdact::op(x, got);                                                                            \
+    EXPECT_TRUE(same_bits(got, want_row)) << "vector, one row";                                     \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(x, got, std::nothrow));                                                \
+    EXPECT_TRUE(same_bits(got, want_row)) << "vector, one row, nothrow";                            \
+    std::vector<float> inplace = x;                                                                 \
+    simdact::op(inplace, inplace, kCols);                                                           \
+    EXPECT_TRUE(same_bits(inplace, want)) << "in place";                                            \
+    expect_throws([&] { simdact::op(x, got, kCols + 1); }, SIMDACT_ERR_INVALID_ARGUMENT,            \
+                  "simdact::" #op); /* 35 is not a multiple of 8 */                                 \
+    EXPECT_EQ(simdact::op(x, got, 0, std::nothrow), std::errc::invalid_argument);                   \
+    expect_throws([&] { simdact::op(x.data(), nullptr, kRows, kCols); }, SIMDACT_ERR_INVALID_ARGUMENT, \
+                  "simdact::" #op);                                                                 \
+    const std::size_t huge = std::numeric_limits<std::size_t>::max();                               \
+    EXPECT_EQ(simdact::op(x.data(), got.data(), huge, 2, std::nothrow), std::errc::invalid_argument); \
+    std::vector<float> empty;                                                                       \
+    simdact::op(empty, empty, 0);                                                                   \
+    simdact::op(empty, empty);                                                                      \
+  })
+
+#define CHECK_ROWS_BINARY(op)                                                                       \
+  for_each_isa([] {                                                                                 \
+    std::vector<float> a(kN);                                                                       \
+    ASSERT_EQ(simdact_softmax_f32(random_floats(kN, 8, -3.0f, 3.0f).data(), a.data(), kRows, kCols), \
+              SIMDACT_OK); /* a softmax output */                                                   \
+    const std::vector<float> b = random_floats(kN, 9, -2.0f, 2.0f);                                 \
+    std::vector<float> want(kN), want_row(kN), got(kN);                                             \
+    ASSERT_EQ(simdact_##op##_f32(a.data(), b.data(), want.data(), kRows, kCols), SIMDACT_OK);       \
+    ASSERT_EQ(simdact_##op##_f32(a.data(), b.data(), want_row.data(), 1, kN), SIMDACT_OK);          \
+    simdact::op(a.data(), b.data(), got.data(), kRows, kCols);                                      \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer";                                                 \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(a.data(), b.data(), got.data(), kRows, kCols, std::nothrow));          \
+    EXPECT_TRUE(same_bits(got, want)) << "pointer, nothrow";                                        \
+    poison(got);                                                                                    \
+    simdact::op(a, b, got, kCols);                                                                  \
+    EXPECT_TRUE(same_bits(got, want)) << "vector, cols";                                            \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(a, b, float_span{got.data(), kN}, kCols, std::nothrow));               \
+    EXPECT_TRUE(same_bits(got, want)) << "span-like, cols, nothrow";                                \
+    poison(got);                                                                                    \
+    simdact::op(a, b, got);                                                                         \
+    EXPECT_TRUE(same_bits(got, want_row)) << "vector, one row";                                     \
+    poison(got);                                                                                    \
+    EXPECT_FALSE(simdact::op(a, b, got, std::nothrow));                                             \
+    EXPECT_TRUE(same_bits(got, want_row)) << "vector, one row, nothrow";                            \
+    std::vector<float> in_b = b;                                                                    \
+    simdact::op(a, in_b, in_b, kCols);                                                              \
+    EXPECT_TRUE(same_bits(in_b, want)) << "in place";                                               \
+    expect_throws([&] { simdact::op(a, b, got, 2); }, SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op); \
+    std::vector<float> shorter(kN - kCols);                                                         \
+    EXPECT_EQ(simdact::op(a, b, shorter, kCols, std::nothrow), std::errc::invalid_argument);        \
+    expect_throws([&] { simdact::op(a.data(), b.data(), nullptr, kRows, kCols); },                  \
+                  SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op);                                   \
+  })
+
+TEST(CppApi, Sigmoid) { CHECK_UNARY(sigmoid); }
+TEST(CppApi, SigmoidFast) { CHECK_UNARY(sigmoid_fast); }
+TEST(CppApi, SigmoidBackward) { CHECK_BINARY(sigmoid_backward); }
+TEST(CppApi, Tanh) { CHECK_UNARY(tanh); }
+TEST(CppApi, TanhFast) { CHECK_UNARY(tanh_fast); }
+TEST(CppApi, TanhBackward) { CHECK_BINARY(tanh_backward); }
+TEST(CppApi, Relu) { CHECK_UNARY(relu); }
+TEST(CppApi, ReluBackward) { CHECK_BINARY(relu_backward); }
+TEST(CppApi, LeakyRelu) { CHECK_UNARY_P(leaky_relu, 0.2f, 0.01f); }
+TEST(CppApi, LeakyReluBackward) { CHECK_BINARY_P(leaky_relu_backward, 0.2f, 0.01f); }
+TEST(CppApi, Softmax) { CHECK_ROWS(softmax); }
+TEST(CppApi, SoftmaxBackward) { CHECK_ROWS_BINARY(softmax_backward); }
+
+// Every kernel of kernels/list.inc has a C++ wrapper (SIMDACT_HPP_KERNELS in simdact.hpp). A kernel
+// added to the list and to simdact.h but not to simdact.hpp fails here, not at compile time.
+TEST(CppApi, WrapsEveryKernelOfTheList) {
+  const std::set<std::string> wrapped(std::begin(simdact::detail::wrapped_kernels),
+                                      std::end(simdact::detail::wrapped_kernels));
+  const char* const listed[] = {
+#define SIMDACT_KERNEL(op, kind) #op,
+#include "kernels/list.inc"
+#undef SIMDACT_KERNEL
+  };
+  for (const char* op : listed)
+    EXPECT_EQ(wrapped.count(op), 1u) << "kernels/list.inc has " << op << " but include/simdact/simdact.hpp does "
+                                     << "not wrap it: add one line to SIMDACT_HPP_KERNELS";
+  EXPECT_EQ(wrapped.size(), std::size(listed)) << "simdact.hpp wraps a kernel that kernels/list.inc lacks";
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Overload constraints (compile time): float containers only; outputs must be mutable.
+
+template <class X, class Y, class = void>
+struct can_relu : std::false_type {};
+template <class X, class Y>
+struct can_relu<X, Y, std::void_t<decltype(simdact::relu(std::declval<X>(), std::declval<Y>()))>> : std::true_type {};
+
+static_assert(can_relu<const std::vector<float>&, std::vector<float>&>::value, "vector -> vector");
+static_assert(can_relu<std::array<float, 3>&, float_span>::value, "array -> span-like temporary");
+static_assert(can_relu<const_float_span, float (&)[4]>::value, "const span-like -> C array");
+static_assert(!can_relu<const std::vector<double>&, std::vector<float>&>::value, "double input rejected");
+static_assert(!can_relu<const std::vector<float>&, std::vector<double>&>::value, "double output rejected");
+static_assert(!can_relu<const std::vector<float>&, const std::vector<float>&>::value, "const output rejected");
+static_assert(!can_relu<const std::vector<float>&, const_float_span>::value, "read-only span output rejected");
+static_assert(!can_relu<const std::vector<int>&, std::vector<float>&>::value, "int input rejected");
+static_assert(std::is_base_of_v<std::runtime_error, simdact::error>, "simdact::error is a std::runtime_error");
+static_assert(std::is_base_of_v<std::system_error, simdact::error>, "simdact::error is a std::system_error");
+static_assert(noexcept(simdact::relu(nullptr, nullptr, 0, std::nothrow)), "nothrow overloads are noexcept");
+
+// ---------------------------------------------------------------------------------------------------
+// Errors
+
+TEST(CppApi, ErrorCategory) {
+  const std::error_category& cat = simdact::error_category();
+  EXPECT_STREQ(cat.name(), "simdact");
+  EXPECT_EQ(&cat, &simdact::error_category()) << "one category instance";
+  EXPECT_FALSE(simdact::make_error_code(SIMDACT_OK)) << "SIMDACT_OK is no error";
+  const std::error_code inval = simdact::make_error_code(SIMDACT_ERR_INVALID_ARGUMENT);
+  const std::error_code isa = simdact::make_error_code(SIMDACT_ERR_UNSUPPORTED_ISA);
+  EXPECT_TRUE(inval);
+  EXPECT_EQ(inval.value(), SIMDACT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(&inval.category(), &cat);
+  EXPECT_EQ(inval, std::errc::invalid_argument);
+  EXPECT_EQ(isa, std::errc::not_supported);
+  EXPECT_NE(inval, isa);
+  EXPECT_NE(inval.message().find("invalid argument"), std::string::npos);
+  EXPECT_NE(isa.message().find("ISA"), std::string::npos);
+  EXPECT_NE(cat.message(99).find("99"), std::string::npos);
+
+  const simdact::error e(SIMDACT_ERR_INVALID_ARGUMENT, "simdact::relu");
+  EXPECT_EQ(e.status(), SIMDACT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(e.code(), inval);
+  EXPECT_EQ(std::string(e.what()).rfind("simdact::relu: invalid argument", 0), 0u) << e.what();
+
+  EXPECT_NO_THROW(simdact::check(SIMDACT_OK, "x"));
+  expect_throws([] { simdact::check(SIMDACT_ERR_UNSUPPORTED_ISA, "my_call"); }, SIMDACT_ERR_UNSUPPORTED_ISA,
+                "my_call");
+  // check() is the generic path for any C call, including kernels without a C++ wrapper yet.
+  float y = 0.0f;
+  const float x = 0.0f;
+  simdact::check(simdact_sigmoid_f32(&x, &y, 1), "simdact_sigmoid_f32");
+  EXPECT_EQ(y, 0.5f);
+  try {
+    simdact::relu(nullptr, &y, 1);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {  // catchable as the standard base
+    EXPECT_NE(std::string(e.what()).find("simdact::relu"), std::string::npos);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ISA selection and version
+
+TEST(CppApi, IsaFunctions) {
+  const simdact::isa start = simdact::active_isa();
+  EXPECT_EQ(start, simdact_active_isa());
+  EXPECT_TRUE(simdact::isa_supported(start));
+  EXPECT_TRUE(simdact::isa_supported(SIMDACT_ISA_SCALAR));
+  EXPECT_STREQ(simdact::isa_name(SIMDACT_ISA_SCALAR), "scalar");
+  EXPECT_STREQ(simdact::isa_name(SIMDACT_ISA_AVX2), "avx2");
+  EXPECT_STREQ(simdact::isa_name(SIMDACT_ISA_AVX512), "avx512");
+  EXPECT_STREQ(simdact::isa_name(SIMDACT_ISA_NEON), "neon");
+  const auto bogus = static_cast<simdact::isa>(42);
+  EXPECT_STREQ(simdact::isa_name(bogus), "unknown");
+  EXPECT_FALSE(simdact::isa_supported(bogus));
+  for (simdact::isa i : kAllIsas) EXPECT_EQ(simdact::isa_supported(i), simdact_isa_supported(i) == 1);
+
+  simdact::set_isa(SIMDACT_ISA_SCALAR);
+  EXPECT_EQ(simdact::active_isa(), SIMDACT_ISA_SCALAR);
+  EXPECT_FALSE(simdact::set_isa(start, std::nothrow));
+  EXPECT_EQ(simdact::active_isa(), start);
+  expect_throws([&] { simdact::set_isa(bogus); }, SIMDACT_ERR_UNSUPPORTED_ISA, "simdact::set_isa");
+  EXPECT_EQ(simdact::set_isa(bogus, std::nothrow), std::errc::not_supported);
+  EXPECT_EQ(simdact::active_isa(), start) << "a rejected set_isa changed the ISA";
+  for (simdact::isa i : kAllIsas) {
+    if (simdact::isa_supported(i)) continue;
+    expect_throws([&] { simdact::set_isa(i); }, SIMDACT_ERR_UNSUPPORTED_ISA, "simdact::set_isa");
+  }
+
+  EXPECT_STREQ(simdact::version(), simdact_version());
+  unsigned major = 0, minor = 0, patch = 0;
+  EXPECT_EQ(std::sscanf(simdact::version(), "%u.%u.%u", &major, &minor, &patch), 3);
+}
+
+TEST(CppApi, ScopedIsaRestores) {
+  const simdact::isa start = simdact::active_isa();
+  {
+    simdact::scoped_isa outer(SIMDACT_ISA_SCALAR);
+    EXPECT_EQ(outer.previous(), start);
+    EXPECT_EQ(simdact::active_isa(), SIMDACT_ISA_SCALAR);
+    {
+      simdact::scoped_isa inner(start);
+      EXPECT_EQ(inner.previous(), SIMDACT_ISA_SCALAR);
+      EXPECT_EQ(simdact::active_isa(), start);
+    }
+    EXPECT_EQ(simdact::active_isa(), SIMDACT_ISA_SCALAR) << "inner guard restored the wrong ISA";
+    // An unsupported ISA throws from the constructor and changes nothing.
+    expect_throws([] { simdact::scoped_isa bad(static_cast<simdact::isa>(42)); }, SIMDACT_ERR_UNSUPPORTED_ISA,
+                  "simdact::set_isa");
+    EXPECT_EQ(simdact::active_isa(), SIMDACT_ISA_SCALAR);
+  }
+  EXPECT_EQ(simdact::active_isa(), start);
+  // Restored on the way out of an exception too.
+  try {
+    simdact::scoped_isa guard(SIMDACT_ISA_SCALAR);
+    throw std::runtime_error("unwind");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(simdact::active_isa(), start);
+}
+
+}  // namespace

@@ -100,6 +100,17 @@ TEST_P(Accuracy, SigmoidNoFlushNearFltMin) {
     }
     ASSERT_LE(ulp_error(y[i], ref), bound(GetParam())) << isa() << " sigmoid(" << x[i] << ") = " << y[i];
   }
+  // The fast tier may flush results below FLT_MIN, and only those: every float from -87 to -104.5.
+  ASSERT_EQ(simdact_sigmoid_fast_f32(x.data(), y.data(), x.size()), SIMDACT_OK);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double ref = sigmoid_ref(x[i]);
+    if (static_cast<float>(ref) >= 0x1p-126f) {
+      ASSERT_GE(y[i], 0x1p-126f) << isa() << " sigmoid_fast flushed the normal result of x = " << x[i];
+    }
+    if (y[i] != 0.0f) {
+      ASSERT_LE(ulp_error(y[i], ref), bound(GetParam(), Tier::fast)) << isa() << " sigmoid_fast(" << x[i] << ")";
+    }
+  }
 }
 
 struct Special {

@@ -55,7 +55,7 @@ typedef enum simdact_isa {
 
 /* sigmoid(x) = 1/(1+exp(-x)); +inf -> 1, -inf -> +0, NaN -> NaN; subnormal results kept. */
 SIMDACT_API simdact_status simdact_sigmoid_f32(const float* x, float* y, size_t n);
-/* Fast tier; results below FLT_MIN (x < -87.3365) flush to +0. */
+/* Fast tier; results below FLT_MIN (x < -87.33654) may flush to +0 (AVX2, NEON). */
 SIMDACT_API simdact_status simdact_sigmoid_fast_f32(const float* x, float* y, size_t n);
 /* dx = dy * (y * (1 - y)), y = sigmoid(x). */
 SIMDACT_API simdact_status simdact_sigmoid_backward_f32(const float* y, const float* dy, float* dx, size_t n);

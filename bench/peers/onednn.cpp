@@ -1,0 +1,169 @@
+// The oneDNN peer (Debian's libdnnl 2.6, OpenMP runtime), single-threaded: omp_set_num_threads(1) on
+// the benchmark thread before any oneDNN call (the bench/compare wrapper also exports
+// OMP_NUM_THREADS=1). ISA left to oneDNN's own detection. Per problem: one engine and stream (shared),
+// primitive descriptor, primitive and memory objects over the benchmark's buffers, all built before
+// the timed loop; a run is execute + wait.
+//   sigmoid / tanh        eltwise_logistic / eltwise_tanh forward_inference
+//   relu / leaky_relu     eltwise_relu, alpha 0 / slope
+//   *_backward            eltwise_logistic_use_dst_for_bwd, eltwise_tanh_use_dst_for_bwd (take y),
+//                         eltwise_relu with alpha (takes x); hint: the forward_training descriptor
+//   softmax / _backward   softmax_forward / softmax_backward on a rows x cols (tag ab) tensor, axis 1
+#include <omp.h>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "bench/peers/peers.hpp"
+
+namespace simdact_peers {
+namespace {
+
+using dnnl::algorithm;
+using dnnl::memory;
+using dnnl::prop_kind;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+struct Env {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+};
+
+Env& env() {
+  static Env e;
+  return e;
+}
+
+memory::desc flat(std::size_t n) { return memory::desc({static_cast<memory::dim>(n)}, dt::f32, tag::a); }
+memory::desc matrix(std::size_t rows, std::size_t cols) {
+  return memory::desc({static_cast<memory::dim>(rows), static_cast<memory::dim>(cols)}, dt::f32, tag::ab);
+}
+memory wrap(const memory::desc& md, const float* p) { return memory(md, env().engine, const_cast<float*>(p)); }
+
+// A primitive with its arguments; the memory objects keep pointing at the benchmark's buffers.
+struct Bound {
+  dnnl::primitive prim;
+  std::unordered_map<int, memory> args;
+};
+
+Run bind(dnnl::primitive prim, std::unordered_map<int, memory> args) {
+  auto b = std::make_shared<Bound>(Bound{std::move(prim), std::move(args)});
+  return [b](std::string* error) {
+    try {
+      b->prim.execute(env().stream, b->args);
+      env().stream.wait();
+      return true;
+    } catch (const std::exception& e) {
+      *error = std::string("oneDNN: ") + e.what();
+      return false;
+    }
+  };
+}
+
+// Wraps a builder so a dnnl::error becomes an empty Run and a message.
+template <class Build>
+std::function<Run(const Problem&, std::string*)> guarded(Build build) {
+  return [build](const Problem& p, std::string* error) -> Run {
+    try {
+      return build(p);
+    } catch (const std::exception& e) {
+      *error = std::string("oneDNN: ") + e.what();
+      return Run();
+    }
+  };
+}
+
+Run eltwise_fwd(const Problem& p, algorithm alg, float alpha) {
+  const memory::desc md = flat(p.n);
+  const dnnl::eltwise_forward::primitive_desc pd({prop_kind::forward_inference, alg, md, alpha, 0.0f}, env().engine);
+  return bind(dnnl::eltwise_forward(pd), {{DNNL_ARG_SRC, wrap(md, p.a)}, {DNNL_ARG_DST, wrap(md, p.out)}});
+}
+
+// use_dst: p.a is the forward output y (DNNL_ARG_DST), else the forward input x (DNNL_ARG_SRC).
+Run eltwise_bwd(const Problem& p, algorithm alg, float alpha, bool use_dst) {
+  const memory::desc md = flat(p.n);
+  const dnnl::eltwise_forward::primitive_desc hint({prop_kind::forward_training, alg, md, alpha, 0.0f},
+                                                   env().engine);
+  const dnnl::eltwise_backward::primitive_desc pd({alg, md, md, alpha, 0.0f}, env().engine, hint);
+  return bind(dnnl::eltwise_backward(pd), {{use_dst ? DNNL_ARG_DST : DNNL_ARG_SRC, wrap(md, p.a)},
+                                           {DNNL_ARG_DIFF_DST, wrap(md, p.b)},
+                                           {DNNL_ARG_DIFF_SRC, wrap(md, p.out)}});
+}
+
+Run softmax_fwd(const Problem& p) {
+  const memory::desc md = matrix(p.rows, p.cols);
+  const dnnl::softmax_forward::primitive_desc pd({prop_kind::forward_inference, md, 1}, env().engine);
+  return bind(dnnl::softmax_forward(pd), {{DNNL_ARG_SRC, wrap(md, p.a)}, {DNNL_ARG_DST, wrap(md, p.out)}});
+}
+
+Run softmax_bwd(const Problem& p) {
+  const memory::desc md = matrix(p.rows, p.cols);
+  const dnnl::softmax_forward::primitive_desc hint({prop_kind::forward_training, md, 1}, env().engine);
+  const dnnl::softmax_backward::primitive_desc pd({md, md, 1}, env().engine, hint);
+  return bind(dnnl::softmax_backward(pd), {{DNNL_ARG_DST, wrap(md, p.a)},
+                                           {DNNL_ARG_DIFF_DST, wrap(md, p.b)},
+                                           {DNNL_ARG_DIFF_SRC, wrap(md, p.out)}});
+}
+
+// The implementation oneDNN picks for a logistic forward of 4096 floats, e.g. "jit:avx512_core".
+std::string probe_impl() {
+  const memory::desc md = flat(4096);
+  const dnnl::eltwise_forward::primitive_desc pd(
+      {prop_kind::forward_inference, algorithm::eltwise_logistic, md, 0.0f, 0.0f}, env().engine);
+  return pd.impl_info_str();
+}
+
+const char* isa_name(dnnl::cpu_isa isa) {
+  switch (isa) {
+    case dnnl::cpu_isa::sse41: return "sse41";
+    case dnnl::cpu_isa::avx: return "avx";
+    case dnnl::cpu_isa::avx2: return "avx2";
+    case dnnl::cpu_isa::avx512_mic: return "avx512_mic";
+    case dnnl::cpu_isa::avx512_mic_4ops: return "avx512_mic_4ops";
+    case dnnl::cpu_isa::avx512_core: return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
+    case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
+    default: return "other";
+  }
+}
+
+}  // namespace
+
+StatefulPeers onednn_peers() {
+  StatefulPeers peers;
+  omp_set_num_threads(1);
+  try {
+    const dnnl::version_t* v = dnnl::version();
+    peers.note = "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+                 std::to_string(v->patch) + ", effective ISA " + isa_name(dnnl::get_effective_cpu_isa()) +
+                 ", eltwise impl " + probe_impl() + ", OpenMP max threads " + std::to_string(omp_get_max_threads());
+  } catch (const std::exception& e) {
+    peers.skipped = std::string("oneDNN cannot create a CPU engine: ") + e.what();
+    return peers;
+  }
+  auto add = [&](const char* op, std::function<Run(const Problem&)> build) {
+    peers.factories.push_back({op, "onednn", guarded(build)});
+  };
+  add("sigmoid", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_logistic, 0.0f); });
+  add("tanh", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_tanh, 0.0f); });
+  add("relu", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_relu, 0.0f); });
+  add("leaky_relu", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_relu, p.p); });
+  add("sigmoid_backward",
+      [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_logistic_use_dst_for_bwd, 0.0f, true); });
+  add("tanh_backward",
+      [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_tanh_use_dst_for_bwd, 0.0f, true); });
+  add("relu_backward", [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_relu, 0.0f, false); });
+  add("leaky_relu_backward", [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_relu, p.p, false); });
+  add("softmax", softmax_fwd);
+  add("softmax_backward", softmax_bwd);
+  return peers;
+}
+
+}  // namespace simdact_peers

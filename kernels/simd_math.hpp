@@ -43,6 +43,16 @@ SIMDACT_INLINE vf<A> fmadd(vf<A> a, vf<A> b, vf<A> c) {
   return xsimd::fma(a, b, c);
 }
 
+// a / b correctly rounded. xsimd 8.1's float division on neon64 is a reciprocal estimate refined by
+// two Newton steps (not IEEE, up to ~2 ULP off): call vdivq_f32 there.
+template <class A>
+SIMDACT_INLINE vf<A> divide(vf<A> a, vf<A> b) {
+#if defined(__aarch64__)
+  if constexpr (std::is_same<A, xsimd::neon64>::value) return vdivq_f32(a, b);
+#endif
+  return a / b;
+}
+
 // max(c, v) that returns v when v is NaN, on every ISA: x86 maxps returns its second operand when
 // either is NaN, and NEON's fmax returns NaN. Used for clamps that must let NaN through.
 template <class A>

@@ -92,7 +92,7 @@ SIMDACT_INLINE vf<A> sigmoid_v(vf<A> x) {
   const auto pos = x > V(0.0f);
   const V num = xsimd::select(pos, V(1.0f), e.hi);
   const V num_lo = xsimd::select(pos, V(0.0f), e.lo);
-  const V q0 = num / d;
+  const V q0 = divide<A>(num, d);
   const V rem = fmadd<A>(-q0, d_lo, fmadd<A>(-q0, d, num) + num_lo);
   // rem / d is ~1 ULP of q0: an estimate of 1/d (rcp14 on AVX-512, 12 bits on AVX2, 8 on NEON)
   // leaves far less than 2^-8 ULP.
@@ -117,13 +117,13 @@ SIMDACT_INLINE vf<A> sigmoid_fast_v(vf<A> x) {
   const V z = xsimd::bitwise_or(x, V(-0.0f));  // -|x|
   if constexpr (has_scalef<A>) {  // AVX-512: graded underflow, nothing to flush
     const V e = exp_fast<A>(max_keep_nan<A>(V(-104.0f), z));
-    return xsimd::select(x > V(0.0f), V(1.0f), e) / (V(1.0f) + e);
+    return divide<A>(xsimd::select(x > V(0.0f), V(1.0f), e), V(1.0f) + e);
   }
   // T = -87.33654 is the smallest float whose sigmoid rounds to a normal float (found by search; the
   // exhaustive test caught -87.3365f, which flushed the normal results of the 5 floats just below it).
   const V T(-0x1.5d589ep+6f);
   const V e = exp_fast<A>(max_keep_nan<A>(T, z));
-  const V q = xsimd::select(x > V(0.0f), V(1.0f), e) / (V(1.0f) + e);
+  const V q = divide<A>(xsimd::select(x > V(0.0f), V(1.0f), e), V(1.0f) + e);
   return xsimd::select(x < T, V(0.0f), q);  // the result is subnormal: flush
 }
 
@@ -162,7 +162,7 @@ SIMDACT_INLINE vf<A> tanh_v(vf<A> x) {
   const V small = fmadd<A>(a * a2, p, a);
   // |x| >= 0.625
   const V e = exp_reduced<A>(min_keep_nan<A>(V(19.0f), a + a));
-  const V large = V(1.0f) - V(2.0f) / (e + V(1.0f));
+  const V large = V(1.0f) - divide<A>(V(2.0f), e + V(1.0f));
   return xsimd::bitwise_or(xsimd::select(a < V(0.625f), small, large), xsimd::bitofsign(x));
 }
 
@@ -181,7 +181,7 @@ SIMDACT_INLINE vf<A> tanh_fast_v(vf<A> x) {
   using V = vf<A>;
   const V a = xsimd::abs(x);
   const V m = expm1_pos<A>(min_keep_nan<A>(V(19.0f), a + a));
-  return xsimd::bitwise_or(m / (m + V(2.0f)), xsimd::bitofsign(x));
+  return xsimd::bitwise_or(divide<A>(m, m + V(2.0f)), xsimd::bitofsign(x));
 }
 
 template <class A>

@@ -346,6 +346,71 @@ TEST_P(Abi, SentinelIsDetectable) {
   }
 }
 
+// (a) n == 0 whatever the pointer values, not just NULL: overlapping, misaligned, or at the very top
+// of the address space (where p + anything wraps). Nothing is dereferenced, so nothing faults.
+TEST_P(Abi, ZeroSizeIgnoresPointerValues) {
+  std::vector<float> arena = sentinel(64);
+  const std::vector<float> arena0 = arena;
+  float* top = reinterpret_cast<float*>(UINTPTR_MAX - 3);  // the last 4 bytes of the address space
+  float* odd = reinterpret_cast<float*>(reinterpret_cast<std::uintptr_t>(arena.data()) + 1);  // misaligned
+  for (const Kernel& k : kKernels) {
+    std::vector<Shape> zero = {{0, 1}};
+    if (k.rows) zero = {{0, 0}, {0, 7}, {7, 0}, {0, SIZE_MAX}, {SIZE_MAX, 0}};
+    for (Shape s : zero) {
+      SCOPED_TRACE(describe(k, s));
+      EXPECT_EQ(k.call(arena.data() + 1, arena.data() + 2, arena.data(), s.first, s.second), SIMDACT_OK)
+          << "inputs overlapping the output";
+      EXPECT_EQ(k.call(top, top, top, s.first, s.second), SIMDACT_OK) << "pointers at the top of the address space";
+      EXPECT_EQ(k.call(odd, top, arena.data(), s.first, s.second), SIMDACT_OK) << "misaligned and top pointers";
+      EXPECT_UNTOUCHED(arena, arena0, "arena");
+    }
+  }
+}
+
+// (d) A range that wraps around the end of the address space is rejected before anything is touched:
+// a pointer n - 1 floats below the top with n floats, and real buffers with the largest n whose byte size still
+// fits in size_t (n * 4 <= SIZE_MAX, so only the end address wraps). Each pointer in turn, the others
+// real; and the valid pointers' buffers keep their bits.
+TEST_P(Abi, AddressSpaceWrapIsRejected) {
+  constexpr std::size_t kMaxN = SIZE_MAX / sizeof(float);
+  for (const Kernel& k : kKernels) {
+    for (std::size_t n : {std::size_t{2}, std::size_t{4}, std::size_t{17}}) {
+      for (Shape s : shapes(k, n)) {
+        SCOPED_TRACE(describe(k, s));
+        // The last n - 1 floats of the address space: the n-th would lie past its end.
+        float* top = reinterpret_cast<float*>(UINTPTR_MAX - (n - 1) * sizeof(float) + 1);
+        const int nptr = k.inputs + 1;
+        for (int which = 0; which < nptr; ++which) {
+          std::vector<float> a = uniform(n, -2.0f, 2.0f, 11), b = uniform(n, -2.0f, 2.0f, 12), out = sentinel(n);
+          const std::vector<float> a0 = a, b0 = b, out0 = out;
+          const float* pa = which == 0 ? top : a.data();
+          const float* pb = k.inputs == 2 && which == 1 ? top : b.data();
+          float* po = which == nptr - 1 ? top : out.data();
+          EXPECT_EQ(k.call(pa, pb, po, s.first, s.second), SIMDACT_ERR_INVALID_ARGUMENT)
+              << (which == nptr - 1 ? "output" : which == 0 ? "input a" : "input b") << " wraps the address space";
+          EXPECT_UNTOUCHED(out, out0, "output");
+          EXPECT_UNTOUCHED(a, a0, "input a");
+          EXPECT_UNTOUCHED(b, b0, "input b");
+        }
+      }
+    }
+    // Real buffers, n * 4 fits in size_t but the range cannot: n = kMaxN and kMaxN - 1.
+    std::vector<Shape> huge = {{kMaxN, 1}, {kMaxN - 1, 1}};
+    if (k.rows) huge = {{kMaxN, 1}, {1, kMaxN}, {1, kMaxN - 1}};
+    for (Shape s : huge) {
+      SCOPED_TRACE(describe(k, s));
+      std::vector<float> a = uniform(64, -2.0f, 2.0f, 13), b = uniform(64, -2.0f, 2.0f, 14), out = sentinel(64);
+      const std::vector<float> a0 = a, b0 = b, out0 = out;
+      EXPECT_EQ(k.call(a.data(), b.data(), out.data(), s.first, s.second), SIMDACT_ERR_INVALID_ARGUMENT);
+      EXPECT_EQ(k.call(out.data(), out.data(), out.data(), s.first, s.second), SIMDACT_ERR_INVALID_ARGUMENT)
+          << "in place";
+      EXPECT_UNTOUCHED(out, out0, "output");
+      EXPECT_UNTOUCHED(a, a0, "input a");
+      EXPECT_UNTOUCHED(b, b0, "input b");
+    }
+  }
+}
+
 SIMDACT_INSTANTIATE_ISAS(Abi);
 
 TEST(AbiTable, CoversEveryKernelOnce) {

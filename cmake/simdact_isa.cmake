@@ -28,7 +28,7 @@ set(SIMDACT_ISA_FLAGS_avx2 -mavx2 -mfma)
 set(SIMDACT_ISA_FLAGS_avx512 -mavx512f -mavx512bw -mavx512dq -mavx512vl -mfma
     # GCC 12's AVX-512 headers (_mm512_undefined_ps and friends) raise false positives here; the
     # same templates are compiled for AVX2 and NEON with these warnings on.
-    -Wno-maybe-uninitialized -Wno-uninitialized)
+    $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized> -Wno-uninitialized)
 set(SIMDACT_ISA_FLAGS_neon "")
 if(SIMDACT_ARCH_X86 AND SIMDACT_ENABLE_AVX512)
   list(APPEND SIMDACT_ISAS avx512)

@@ -339,6 +339,13 @@ void softmax_backward(const float* y, const float* dy, float* dx, std::size_t ro
     for (; i + W <= cols; i += W) s0 = fmadd<A>(V::load_unaligned(gr + i), V::load_unaligned(yr + i), s0);
     if (i < cols) s1 = fmadd<A>(load_partial<A>(gr + i, cols - i, 0.0f), load_partial<A>(yr + i, cols - i, 0.0f), s1);
     total += hsum<A>((s0 + s1) + (s2 + s3));
+    if (!(total - total == 0.0)) {
+      // Not finite: a float product or partial sum overflowed (where the double sum of the oracle
+      // need not), or the row holds inf/NaN. Redo the row as the oracle does: products and sum in
+      // double (a product of two floats cannot overflow a double), so the result is the oracle's.
+      total = 0.0;
+      for (std::size_t j = 0; j < cols; ++j) total += static_cast<double>(gr[j]) * static_cast<double>(yr[j]);
+    }
     const V s(static_cast<float>(total));
     map_binary<A>(yr, gr, dxr, cols, [s](V p, V g) { return p * (g - s); });
   }

@@ -41,7 +41,16 @@ typedef enum simdact_status {
   SIMDACT_ERR_UNSUPPORTED_ISA = 2
 } simdact_status;
 
-typedef enum simdact_isa {
+/* In C++ the enum has the fixed underlying type int, so that every int a C caller may pass (the
+ * functions below accept any value and reject unknown ones) is a valid simdact_isa value there too:
+ * without it, values outside 0..3 are undefined behaviour in C++ (UBSan: "load of value 42, which
+ * is not a valid value for type 'simdact_isa'"). Same size and calling convention as the C enum. */
+#ifdef __cplusplus
+#define SIMDACT_ISA_ENUM_BASE : int
+#else
+#define SIMDACT_ISA_ENUM_BASE
+#endif
+typedef enum simdact_isa SIMDACT_ISA_ENUM_BASE {
   SIMDACT_ISA_SCALAR = 0,
   SIMDACT_ISA_AVX2 = 1,   /* x86-64 AVX2 + FMA */
   SIMDACT_ISA_AVX512 = 2, /* x86-64 AVX-512 F/BW/DQ/VL + FMA */

@@ -76,5 +76,8 @@ function(simdact_add_isa_objects name out_var)
     COMMENT "Sealing the ${name} kernels (only simdact::${table} stays global)"
     COMMAND_EXPAND_LISTS VERBATIM)
   set_source_files_properties(${sealed} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+  # One target owns the rule: the shared and the static library both list the sealed object, and with
+  # the Makefile generator each would otherwise run the command itself, in parallel, racing on .tmp.
+  add_custom_target(simdact_isa_${name}_sealed DEPENDS ${sealed})
   set(${out_var} ${sealed} PARENT_SCOPE)
 endfunction()

@@ -198,6 +198,71 @@ SIMDACT_INLINE vf<A> expm1_pos(vf<A> u) {
   return fmadd<A>(p2, em1r, p2 - F(1.0f));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Register table lookups t[i] (piecewise polynomials keep their coefficients in a table per degree).
+// i must lie in [0, 16) resp. [0, 32); t is a constant table of the caller (its loads are hoisted
+// out of the loops). AVX-512: one vpermps (vpermi2ps for 32 entries); AVX2: two resp. four vpermps
+// and blends on the index bits; NEON: byte-table lookups (tbl) of the four bytes of each lane.
+
+template <class A>
+SIMDACT_INLINE vf<A> lut16(const float* t, vi<A> i) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<A, xsimd::avx512bw>::value) return _mm512_permutexvar_ps(i, _mm512_loadu_ps(t));
+#elif defined(__AVX2__)
+  if constexpr (std::is_same<A, xsimd::fma3<xsimd::avx2>>::value) {
+    const __m256 lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), i);
+    const __m256 hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t + 8), i);
+    return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(i, 28)));  // bit 3 -> sign
+  }
+#elif defined(__aarch64__)
+  if constexpr (std::is_same<A, xsimd::neon64>::value) {
+    // byte k of lane j = 4*i_j + k
+    const uint8x16_t b = vreinterpretq_u8_u32(vmlaq_n_u32(vdupq_n_u32(0x03020100u), vreinterpretq_u32_s32(i), 0x04040404u));
+    const uint8x16x4_t tb = {{vld1q_u8(reinterpret_cast<const uint8_t*>(t)), vld1q_u8(reinterpret_cast<const uint8_t*>(t + 4)),
+                              vld1q_u8(reinterpret_cast<const uint8_t*>(t + 8)), vld1q_u8(reinterpret_cast<const uint8_t*>(t + 12))}};
+    return vreinterpretq_f32_u8(vqtbl4q_u8(tb, b));
+  }
+#endif
+  alignas(64) int32_t idx[vf<A>::size];
+  alignas(64) float out[vf<A>::size];
+  i.store_aligned(idx);
+  for (std::size_t k = 0; k < vf<A>::size; ++k) out[k] = t[idx[k]];
+  return vf<A>::load_aligned(out);
+}
+
+template <class A>
+SIMDACT_INLINE vf<A> lut32(const float* t, vi<A> i) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<A, xsimd::avx512bw>::value) {
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(t), i, _mm512_loadu_ps(t + 16));
+  }
+#elif defined(__AVX2__)
+  if constexpr (std::is_same<A, xsimd::fma3<xsimd::avx2>>::value) {
+    const __m256 b3 = _mm256_castsi256_ps(_mm256_slli_epi32(i, 28));
+    const __m256 b4 = _mm256_castsi256_ps(_mm256_slli_epi32(i, 27));
+    const __m256 q0 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), i);
+    const __m256 q1 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t + 8), i);
+    const __m256 q2 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t + 16), i);
+    const __m256 q3 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t + 24), i);
+    return _mm256_blendv_ps(_mm256_blendv_ps(q0, q1, b3), _mm256_blendv_ps(q2, q3, b3), b4);
+  }
+#elif defined(__aarch64__)
+  if constexpr (std::is_same<A, xsimd::neon64>::value) {
+    const uint8x16_t b = vreinterpretq_u8_u32(vmlaq_n_u32(vdupq_n_u32(0x03020100u), vreinterpretq_u32_s32(i), 0x04040404u));
+    const uint8_t* u = reinterpret_cast<const uint8_t*>(t);
+    const uint8x16x4_t t0 = {{vld1q_u8(u), vld1q_u8(u + 16), vld1q_u8(u + 32), vld1q_u8(u + 48)}};
+    const uint8x16x4_t t1 = {{vld1q_u8(u + 64), vld1q_u8(u + 80), vld1q_u8(u + 96), vld1q_u8(u + 112)}};
+    // tbl gives 0 for byte indices >= 64; tbx keeps the previous byte there.
+    return vreinterpretq_f32_u8(vqtbx4q_u8(vqtbl4q_u8(t0, b), t1, vsubq_u8(b, vdupq_n_u8(64))));
+  }
+#endif
+  alignas(64) int32_t idx[vf<A>::size];
+  alignas(64) float out[vf<A>::size];
+  i.store_aligned(idx);
+  for (std::size_t k = 0; k < vf<A>::size; ++k) out[k] = t[idx[k]];
+  return vf<A>::load_aligned(out);
+}
+
 // ISA-specific pieces xsimd 8.1 lacks (masked memory access, max reduction). Each translation unit
 // is compiled for one ISA, so the preprocessor tells which intrinsics exist; the generic fallback
 // serves the others. `is_arch<A, X>` guards against instantiating one ISA's branch for another.

@@ -3,6 +3,7 @@
 // for emulators), against a double-precision reference computed once per input for all ISAs.
 // SIMDACT_EXHAUSTIVE_ISAS=neon,... restricts the ISAs (under qemu the scalar oracle, double exp in
 // emulated floating point, would take most of the time; it is proven natively).
+// SIMDACT_EXHAUSTIVE_OPS=sigmoid,tanh_fast,... restricts the ops (exact names, for kernel work).
 //
 // Why double decides a float result's ULP error: the reference's own error is below 2^-52 relative
 // (glibc's exp and tanh are correct to < 1 double ULP, and the sigmoid formula adds two roundings),
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -133,6 +135,16 @@ int main() {
     if (simdact_isa_supported(isa)) isas.push_back(isa);
     else std::printf("exhaustive: %s SKIPPED (not compiled in or not supported by this CPU)\n", simdact_isa_name(isa));
   }
+  bool selected[kNumOps];
+  const char* ops = std::getenv("SIMDACT_EXHAUSTIVE_OPS");
+  for (int o = 0; o < kNumOps; ++o) {
+    selected[o] = true;
+    if (ops != nullptr && *ops != '\0') {  // exact names in a comma-separated list
+      const std::string list = std::string(",") + ops + ",";
+      selected[o] = list.find(std::string(",") + kOps[o].name + ",") != std::string::npos;
+      if (!selected[o]) std::printf("exhaustive: %s not selected (SIMDACT_EXHAUSTIVE_OPS=%s)\n", kOps[o].name, ops);
+    }
+  }
   const simdact_isa initial = simdact_active_isa();
   std::printf("exhaustive: %llu inputs (every %u-th bit pattern), %u threads, ISAs:", static_cast<unsigned long long>(total),
               stride, threads);
@@ -171,6 +183,7 @@ int main() {
       }
       for (int o = 0; o < kNumOps; ++o) {
         const Op& op = kOps[o];
+        if (!selected[o]) continue;
         std::fill(part.begin(), part.end(), Stats{});
         parallel([&](size_t b, size_t e, unsigned t) {
           if (op.fn(x.data() + b, y.data() + b, e - b) != SIMDACT_OK) part[t].bad_nan += 1u << 30;
@@ -186,6 +199,7 @@ int main() {
   for (size_t k = 0; k < isas.size(); ++k) {
     for (int o = 0; o < kNumOps; ++o) {
       const Op& op = kOps[o];
+      if (!selected[o]) continue;
       const Stats& s = stats[k * kNumOps + o];
       const bool scalar = isas[k] == SIMDACT_ISA_SCALAR;
       const double bound = scalar ? 0.5 + 0x1p-20 : (op.fast ? 4.0 : 2.0);

@@ -308,6 +308,33 @@ SIMDACT_INLINE void store_partial(float* p, std::size_t n, vf<A> v) {
   for (std::size_t i = 0; i < n; ++i) p[i] = buf[i];
 }
 
+// Stores v to p (aligned to 64 bytes) with a non-temporal store where the ISA has one (AVX2, AVX-512):
+// the line goes to memory without being read first (no read-for-ownership). Callers end the kernel
+// with stream_fence<A>() so the stores are ordered before the kernel returns.
+template <class A>
+SIMDACT_INLINE void store_stream(float* p, vf<A> v) {
+#if defined(__AVX512F__)
+  if constexpr (is_arch<A, xsimd::avx512bw>) {
+    _mm512_stream_ps(p, v);
+    return;
+  }
+#elif defined(__AVX2__)
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    _mm256_stream_ps(p, v);
+    return;
+  }
+#endif
+  v.store_aligned(p);
+}
+template <class A>
+SIMDACT_INLINE void stream_fence() {
+#if defined(__AVX2__) || defined(__AVX512F__)
+  _mm_sfence();
+#endif
+}
+template <class A>
+constexpr bool has_stream = is_arch<A, xsimd::avx512bw> || is_arch<A, xsimd::fma3<xsimd::avx2>>;
+
 // Sum of the lanes.
 template <class A>
 SIMDACT_INLINE float hsum(vf<A> v) {

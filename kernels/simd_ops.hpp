@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 
 #include "kernels/simd_math.hpp"
@@ -110,89 +111,261 @@ void leaky_relu_backward(const float* x, const float* dy, float* dx, std::size_t
 // Row reductions. Partial sums stay in float vector accumulators for at most 16 vectors per lane,
 // then move into a double: the sum's rounding error stays near one float ULP for any row length.
 
+// Largest and smallest entry of a row (NaN lanes may or may not win: a NaN entry reaches every output
+// through the sum anyway).
 template <class A>
-SIMDACT_INLINE float row_max(const float* x, std::size_t cols) {
+struct row_range {
+  float max, min;
+};
+template <class A>
+SIMDACT_INLINE row_range<A> row_max_min(const float* x, std::size_t cols) {
   using V = vf<A>;
   constexpr std::size_t W = V::size;
-  const V ninf(-std::numeric_limits<float>::infinity());
-  V m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
+  const float inf = std::numeric_limits<float>::infinity();
+  V m0(-inf), m1(-inf), n0(inf), n1(inf);
   std::size_t i = 0;
-  for (; i + 4 * W <= cols; i += 4 * W) {
-    m0 = xsimd::max(m0, V::load_unaligned(x + i));
-    m1 = xsimd::max(m1, V::load_unaligned(x + i + W));
-    m2 = xsimd::max(m2, V::load_unaligned(x + i + 2 * W));
-    m3 = xsimd::max(m3, V::load_unaligned(x + i + 3 * W));
+  for (; i + 2 * W <= cols; i += 2 * W) {
+    const V a = V::load_unaligned(x + i), b = V::load_unaligned(x + i + W);
+    m0 = xsimd::max(m0, a);
+    n0 = xsimd::min(n0, a);
+    m1 = xsimd::max(m1, b);
+    n1 = xsimd::min(n1, b);
   }
-  for (; i + W <= cols; i += W) m0 = xsimd::max(m0, V::load_unaligned(x + i));
-  if (i < cols) m1 = xsimd::max(m1, load_partial<A>(x + i, cols - i, -std::numeric_limits<float>::infinity()));
-  return hmax<A>(xsimd::max(xsimd::max(m0, m1), xsimd::max(m2, m3)));
+  if (i + W <= cols) {
+    const V a = V::load_unaligned(x + i);
+    m0 = xsimd::max(m0, a);
+    n0 = xsimd::min(n0, a);
+    i += W;
+  }
+  if (i < cols) {
+    m1 = xsimd::max(m1, load_partial<A>(x + i, cols - i, -inf));
+    n1 = xsimd::min(n1, load_partial<A>(x + i, cols - i, inf));
+  }
+  return {hmax<A>(xsimd::max(m0, m1)), -hmax<A>(-xsimd::min(n0, n1))};
 }
 
-// e^(x - m) with the rounding error of x - m carried into the exponent (TwoSum), so entries far
-// below the max keep full relative accuracy. NaN (x NaN, or m = +inf, or all -inf) propagates;
-// x - m <= -104 (including -inf entries) gives 0.
-template <class A>
+// e^(x - m) for softmax, z = x - m <= 0: exp on a degree-6 Horner polynomial (relative error
+// <= ~0.8 ULP; z clamped to >= -104, where the result is 0, so -inf entries give 0 and NaN propagates).
+// Carry = true: the rounding error of x - m is carried into the reduction (TwoSum), so entries far
+// below the max keep full relative accuracy. Carry = false, for rows whose max - min < 32: x - m is
+// used rounded, an error of at most 2^-20 absolute in the exponent (|x - m| < 32), i.e. <= 9.6e-7
+// relative in the output.
+template <class A, bool Carry>
 SIMDACT_INLINE vf<A> exp_shifted(vf<A> x, vf<A> neg_m) {
   using V = vf<A>;
   const V s = x + neg_m;
-  const V bp = s - x;
-  const V lo = (x - (s - bp)) + (neg_m - bp);
   const V z = max_keep_nan<A>(V(-104.0f), s);
-  return exp_reduced<A>(z, xsimd::select(s > V(-104.0f), lo, V(0.0f)));
+  const V magic(0x1.8p23f);
+  const V t = fmadd<A>(z, V(0x1.715476p+0f), magic);
+  const V n = t - magic;
+  V r = fmadd<A>(n, V(-0x1.63p-1f), z);
+  if constexpr (Carry) {
+    const V bp = s - x;
+    const V lo = (x - (s - bp)) + (neg_m - bp);
+    r = r + xsimd::select(s > V(-104.0f), lo, V(0.0f));  // lo is NaN for x = -inf
+  }
+  r = fmadd<A>(n, V(0x1.bd0106p-13f), r);
+  // e^r = 1 + r + r^2 Q6(r) in Horner form
+  V p = V(0x1.106250p-7f);
+  p = fmadd<A>(p, r, V(0x1.572a64p-5f));
+  p = fmadd<A>(p, r, V(0x1.5557b0p-3f));
+  p = fmadd<A>(p, r, V(0x1.fffdfcp-2f));
+  p = fmadd<A>(p, r, V(1.0f));
+  p = fmadd<A>(p, r, V(1.0f));
+  const vi<A> ni = xsimd::bitwise_cast<vi<A>>(t) - xsimd::bitwise_cast<vi<A>>(magic);
+  return scale2n<A>(p, reduced<A>{r, ni, n});
 }
 
-// softmax(x)_j = e^(x_j - max) / sum_k e^(x_k - max), row by row, in three passes (max; exp, store
-// and sum; scale by the reciprocal of the sum).
-//   Max error: relative 4e-6 for every output >= FLT_MIN, rows of any length (measured ~3e-7):
-//   exp <= 0.9 ULP, x - max carried exactly, sum ~1 ULP, reciprocal and product 0.5 ULP each.
+// Pass 2 of softmax: y = e^(x - m), returns the sum (float accumulators moved into a double every
+// 16 blocks, so the sum's rounding stays near one float ULP for any row length).
+template <class A, bool Carry>
+SIMDACT_INLINE double softmax_exp_row(const float* xr, float* yr, std::size_t cols, vf<A> neg_m) {
+  using V = vf<A>;
+  constexpr std::size_t W = V::size;
+  double total = 0.0;
+  V s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+  std::size_t i = 0, blocks = 0;
+  for (; i + 4 * W <= cols; i += 4 * W) {
+    const V e0 = exp_shifted<A, Carry>(V::load_unaligned(xr + i), neg_m);
+    const V e1 = exp_shifted<A, Carry>(V::load_unaligned(xr + i + W), neg_m);
+    const V e2 = exp_shifted<A, Carry>(V::load_unaligned(xr + i + 2 * W), neg_m);
+    const V e3 = exp_shifted<A, Carry>(V::load_unaligned(xr + i + 3 * W), neg_m);
+    e0.store_unaligned(yr + i);
+    e1.store_unaligned(yr + i + W);
+    e2.store_unaligned(yr + i + 2 * W);
+    e3.store_unaligned(yr + i + 3 * W);
+    s0 += e0;
+    s1 += e1;
+    s2 += e2;
+    s3 += e3;
+    if (++blocks == 16) {
+      total += hsum<A>((s0 + s1) + (s2 + s3));
+      s0 = s1 = s2 = s3 = V(0.0f);
+      blocks = 0;
+    }
+  }
+  for (; i + W <= cols; i += W) {
+    const V e = exp_shifted<A, Carry>(V::load_unaligned(xr + i), neg_m);
+    e.store_unaligned(yr + i);
+    s0 += e;
+  }
+  if (i < cols) {
+    const float ninf = -std::numeric_limits<float>::infinity();
+    const V e = exp_shifted<A, Carry>(load_partial<A>(xr + i, cols - i, ninf), neg_m);  // padding gives e = 0
+    store_partial<A>(yr + i, cols - i, e);
+    s0 += e;
+  }
+  return total + hsum<A>((s0 + s1) + (s2 + s3));
+}
+
+// softmax(x)_j = e^(x_j - max) / sum_k e^(x_k - max), row by row, in three passes (max and min;
+// exp, store and sum; scale by the reciprocal of the sum).
+//   Max error: relative 2e-6 for every output >= FLT_MIN, rows of any length (measured: README):
+//   exp <= ~0.8 ULP (1e-7); x - max exact to 2^-20 (<= 9.6e-7) in rows whose max - min < 32, else
+//   carried exactly (TwoSum); the sum ~2 ULP; reciprocal and product 0.5 ULP each.
 //   Row sums within 1e-5 of 1.
 //   Special values: -inf entries give +0; one column gives 1; a row holding NaN or +inf, or all
 //   -inf, gives NaN in every entry. Outputs below ~1.4e-45 are 0, subnormal outputs are produced.
-template <class A>
-void softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
+// Pass 2 for two rows at once (short rows: the two dependency chains of max, sum and reciprocal
+// overlap). Returns both sums, as softmax_exp_row.
+template <class A, bool Carry>
+SIMDACT_INLINE void softmax_exp_rows2(const float* x0, const float* x1, float* y0, float* y1, std::size_t cols,
+                                      vf<A> neg_m0, vf<A> neg_m1, double* total0, double* total1) {
   using V = vf<A>;
   constexpr std::size_t W = V::size;
-  for (std::size_t r = 0; r < rows; ++r) {
+  double t0 = 0.0, t1 = 0.0;
+  V s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+  std::size_t i = 0, blocks = 0;
+  for (; i + 2 * W <= cols; i += 2 * W) {
+    const V e0 = exp_shifted<A, Carry>(V::load_unaligned(x0 + i), neg_m0);
+    const V e1 = exp_shifted<A, Carry>(V::load_unaligned(x1 + i), neg_m1);
+    const V e2 = exp_shifted<A, Carry>(V::load_unaligned(x0 + i + W), neg_m0);
+    const V e3 = exp_shifted<A, Carry>(V::load_unaligned(x1 + i + W), neg_m1);
+    e0.store_unaligned(y0 + i);
+    e1.store_unaligned(y1 + i);
+    e2.store_unaligned(y0 + i + W);
+    e3.store_unaligned(y1 + i + W);
+    s0 += e0;
+    s1 += e1;
+    s2 += e2;
+    s3 += e3;
+    if (++blocks == 32) {
+      t0 += hsum<A>(s0 + s2);
+      t1 += hsum<A>(s1 + s3);
+      s0 = s1 = s2 = s3 = V(0.0f);
+      blocks = 0;
+    }
+  }
+  for (; i + W <= cols; i += W) {
+    const V e0 = exp_shifted<A, Carry>(V::load_unaligned(x0 + i), neg_m0);
+    const V e1 = exp_shifted<A, Carry>(V::load_unaligned(x1 + i), neg_m1);
+    e0.store_unaligned(y0 + i);
+    e1.store_unaligned(y1 + i);
+    s0 += e0;
+    s1 += e1;
+  }
+  if (i < cols) {
+    const float ninf = -std::numeric_limits<float>::infinity();
+    const V e0 = exp_shifted<A, Carry>(load_partial<A>(x0 + i, cols - i, ninf), neg_m0);
+    const V e1 = exp_shifted<A, Carry>(load_partial<A>(x1 + i, cols - i, ninf), neg_m1);
+    store_partial<A>(y0 + i, cols - i, e0);
+    store_partial<A>(y1 + i, cols - i, e1);
+    s0 += e0;
+    s1 += e1;
+  }
+  *total0 = t0 + hsum<A>(s0 + s2);
+  *total1 = t1 + hsum<A>(s1 + s3);
+}
+
+// Pass 3 for two rows: y *= inv.
+template <class A>
+SIMDACT_INLINE void scale_rows2(float* y0, float* y1, std::size_t cols, vf<A> inv0, vf<A> inv1) {
+  using V = vf<A>;
+  constexpr std::size_t W = V::size;
+  std::size_t i = 0;
+  for (; i + W <= cols; i += W) {
+    (V::load_unaligned(y0 + i) * inv0).store_unaligned(y0 + i);
+    (V::load_unaligned(y1 + i) * inv1).store_unaligned(y1 + i);
+  }
+  if (i < cols) {
+    store_partial<A>(y0 + i, cols - i, load_partial<A>(y0 + i, cols - i, 0.0f) * inv0);
+    store_partial<A>(y1 + i, cols - i, load_partial<A>(y1 + i, cols - i, 0.0f) * inv1);
+  }
+}
+
+// out[i] = e[i] * inv with non-temporal stores for the 64-byte aligned lines of out (ordinary stores
+// for the partial lines at both ends).
+template <class A>
+SIMDACT_INLINE void scale_stream(const float* e, float* out, std::size_t n, vf<A> inv) {
+  using V = vf<A>;
+  constexpr std::size_t W = V::size;
+  std::size_t head = ((64 - (reinterpret_cast<std::uintptr_t>(out) & 63)) & 63) / sizeof(float);
+  if (head > n) head = n;
+  for (std::size_t i = 0; i < head; i += W) {
+    const std::size_t k = head - i < W ? head - i : W;
+    store_partial<A>(out + i, k, load_partial<A>(e + i, k, 0.0f) * inv);
+  }
+  std::size_t i = head;
+  for (; i + W <= n; i += W) store_stream<A>(out + i, V::load_unaligned(e + i) * inv);
+  if (i < n) store_partial<A>(out + i, n - i, load_partial<A>(e + i, n - i, 0.0f) * inv);
+}
+
+// softmax(x)_j = e^(x_j - max) / sum_k e^(x_k - max), row by row, in three passes (max and min;
+// exp, store and sum; scale by the reciprocal of the sum).
+//   Max error: relative 2e-6 for every output >= FLT_MIN, rows of any length (measured: README):
+//   exp <= ~1.5 ULP (2e-7); x - max exact to 2^-20 (<= 9.6e-7) in rows whose max - min < 32, else
+//   carried exactly (TwoSum); the sum ~2 ULP; reciprocal and product 0.5 ULP each.
+//   Row sums within 1e-5 of 1.
+//   Special values: -inf entries give +0; one column gives 1; a row holding NaN or +inf, or all
+//   -inf, gives NaN in every entry. Outputs below ~1.4e-45 are 0, subnormal outputs are produced.
+//   Rows shorter than 512 go two at a time (the same arithmetic per row).
+//   Outputs of 8 MiB and more in rows of up to 2048 floats (x86): the exponentials go to a buffer on
+//   the stack (8 KiB) and y is written once with non-temporal stores, so it is not read from memory
+//   first (the same results; a large output would not stay in the cache anyway).
+template <class A>
+SIMDACT_INLINE void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t cols, std::size_t stream_bytes) {
+  using V = vf<A>;
+  constexpr std::size_t kStreamCols = 2048;
+  constexpr std::size_t kPairCols = 512;  // rows shorter than this go two at a time
+  const bool stream = has_stream<A> && cols <= kStreamCols && rows * cols >= stream_bytes / sizeof(float) &&
+                      (reinterpret_cast<std::uintptr_t>(y) & (sizeof(float) - 1)) == 0;
+  alignas(64) float buf[has_stream<A> ? kStreamCols : 1];
+  std::size_t r = 0;
+  if (!stream && cols < kPairCols) {
+    for (; r + 2 <= rows; r += 2) {
+      const float* x0 = x + r * cols;
+      const float* x1 = x0 + cols;
+      float* y0 = y + r * cols;
+      float* y1 = y0 + cols;
+      const row_range<A> a = row_max_min<A>(x0, cols);
+      const row_range<A> b = row_max_min<A>(x1, cols);
+      double t0, t1;
+      if (a.max - a.min < 32.0f && b.max - b.min < 32.0f) {
+        softmax_exp_rows2<A, false>(x0, x1, y0, y1, cols, V(-a.max), V(-b.max), &t0, &t1);
+      } else {
+        softmax_exp_rows2<A, true>(x0, x1, y0, y1, cols, V(-a.max), V(-b.max), &t0, &t1);
+      }
+      scale_rows2<A>(y0, y1, cols, V(static_cast<float>(1.0 / t0)), V(static_cast<float>(1.0 / t1)));
+    }
+  }
+  for (; r < rows; ++r) {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
-    const V neg_m(-row_max<A>(xr, cols));
-    double total = 0.0;
-    V s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
-    std::size_t i = 0, blocks = 0;
-    for (; i + 4 * W <= cols; i += 4 * W) {
-      const V e0 = exp_shifted<A>(V::load_unaligned(xr + i), neg_m);
-      const V e1 = exp_shifted<A>(V::load_unaligned(xr + i + W), neg_m);
-      const V e2 = exp_shifted<A>(V::load_unaligned(xr + i + 2 * W), neg_m);
-      const V e3 = exp_shifted<A>(V::load_unaligned(xr + i + 3 * W), neg_m);
-      e0.store_unaligned(yr + i);
-      e1.store_unaligned(yr + i + W);
-      e2.store_unaligned(yr + i + 2 * W);
-      e3.store_unaligned(yr + i + 3 * W);
-      s0 += e0;
-      s1 += e1;
-      s2 += e2;
-      s3 += e3;
-      if (++blocks == 16) {
-        total += hsum<A>((s0 + s1) + (s2 + s3));
-        s0 = s1 = s2 = s3 = V(0.0f);
-        blocks = 0;
-      }
-    }
-    for (; i + W <= cols; i += W) {
-      const V e = exp_shifted<A>(V::load_unaligned(xr + i), neg_m);
-      e.store_unaligned(yr + i);
-      s0 += e;
-    }
-    if (i < cols) {
-      const float ninf = -std::numeric_limits<float>::infinity();
-      const V e = exp_shifted<A>(load_partial<A>(xr + i, cols - i, ninf), neg_m);  // padding gives e = 0
-      store_partial<A>(yr + i, cols - i, e);
-      s0 += e;
-    }
-    total += hsum<A>((s0 + s1) + (s2 + s3));
+    float* er = stream ? buf : yr;
+    const row_range<A> mm = row_max_min<A>(xr, cols);
+    const V neg_m(-mm.max);
+    const double total = mm.max - mm.min < 32.0f ? softmax_exp_row<A, false>(xr, er, cols, neg_m)
+                                                 : softmax_exp_row<A, true>(xr, er, cols, neg_m);
     const V inv(static_cast<float>(1.0 / total));
-    map_unary<A>(yr, yr, cols, [inv](V v) { return v * inv; });
+    if (stream) scale_stream<A>(er, yr, cols, inv);
+    else map_unary<A>(yr, yr, cols, [inv](V v) { return v * inv; });
   }
+  if (stream) stream_fence<A>();
+}
+
+template <class A>
+void softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
+  softmax_rows<A>(x, y, rows, cols, std::size_t{8} << 20);
 }
 
 // dx = y * (dy - sum(dy*y)) per row: the dot product in float FMA accumulators moved into a double

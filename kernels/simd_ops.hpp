@@ -28,14 +28,16 @@ namespace SIMDACT_ISA_NS {
 constexpr std::size_t kStreamMinBytes = std::size_t{16} << 20;
 
 // full(i): the result vector at i; part(i, k): the result at i with only k < W lanes valid.
+// stream: a part of a larger output (a row) that is to be streamed too; the caller fences.
 template <class A, class Full, class Part>
-SIMDACT_INLINE void map_driver(float* out, std::size_t n, Full full, Part part) {
+SIMDACT_INLINE void map_driver(float* out, std::size_t n, Full full, Part part, bool stream) {
   using V = vf<A>;
   constexpr std::size_t W = V::size;
   std::size_t i = 0;
   if constexpr (has_stream<A>) {
     const std::uintptr_t addr = reinterpret_cast<std::uintptr_t>(out);
-    if (n >= kStreamMinBytes / sizeof(float) && addr % sizeof(float) == 0) {
+    const bool whole = n >= kStreamMinBytes / sizeof(float);
+    if ((whole || stream) && addr % sizeof(float) == 0) {
       const std::size_t head = (sizeof(V) - addr % sizeof(V)) % sizeof(V) / sizeof(float);  // < W
       if (head != 0) store_partial<A>(out, head, part(0, head));
       for (i = head; i + 4 * W <= n; i += 4 * W) {
@@ -47,7 +49,7 @@ SIMDACT_INLINE void map_driver(float* out, std::size_t n, Full full, Part part) 
       }
       for (; i + W <= n; i += W) store_stream<A>(out + i, full(i));
       if (i < n) store_partial<A>(out + i, n - i, part(i, n - i));
-      stream_fence<A>();
+      if (!stream) stream_fence<A>();
       return;
     }
   }
@@ -63,19 +65,20 @@ SIMDACT_INLINE void map_driver(float* out, std::size_t n, Full full, Part part) 
 }
 
 template <class A, class F>
-SIMDACT_INLINE void map_unary(const float* x, float* y, std::size_t n, F f) {
+SIMDACT_INLINE void map_unary(const float* x, float* y, std::size_t n, F f, bool stream = false) {
   using V = vf<A>;
   map_driver<A>(
       y, n, [&](std::size_t i) { return f(V::load_unaligned(x + i)); },
-      [&](std::size_t i, std::size_t k) { return f(load_partial<A>(x + i, k, 0.0f)); });
+      [&](std::size_t i, std::size_t k) { return f(load_partial<A>(x + i, k, 0.0f)); }, stream);
 }
 
 template <class A, class F>
-SIMDACT_INLINE void map_binary(const float* a, const float* b, float* out, std::size_t n, F f) {
+SIMDACT_INLINE void map_binary(const float* a, const float* b, float* out, std::size_t n, F f, bool stream = false) {
   using V = vf<A>;
   map_driver<A>(
       out, n, [&](std::size_t i) { return f(V::load_unaligned(a + i), V::load_unaligned(b + i)); },
-      [&](std::size_t i, std::size_t k) { return f(load_partial<A>(a + i, k, 0.0f), load_partial<A>(b + i, k, 0.0f)); });
+      [&](std::size_t i, std::size_t k) { return f(load_partial<A>(a + i, k, 0.0f), load_partial<A>(b + i, k, 0.0f)); },
+      stream);
 }
 
 // (x > 0) as a factor: 1 where x > 0, `otherwise` where x <= 0, NaN where x is NaN.
@@ -384,44 +387,57 @@ void softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
   softmax_rows<A>(x, y, rows, cols, kStreamMinBytes);
 }
 
-// dx = y * (dy - sum(dy*y)) per row: the dot product in float FMA accumulators moved into a double
-// every 16 vectors, then one rounding per operation as in the oracle. The dot product differs from
-// the oracle's (double throughout) by at most ~1 float ULP of sum|dy*y|.
+// sum(dy*y) of one row: float FMA accumulators moved into a double every 16 blocks; where that is
+// not finite (a float product or partial sum overflowed where the oracle's double sum need not, or
+// the row holds inf/NaN) the row is summed again as the oracle does, products and sum in double (a
+// product of two floats cannot overflow a double), so the result is the oracle's.
+template <class A>
+SIMDACT_INLINE double dot_exact_fallback(const float* yr, const float* gr, std::size_t cols, double total) {
+  if (total - total == 0.0) return total;
+  total = 0.0;
+  for (std::size_t j = 0; j < cols; ++j) total += static_cast<double>(gr[j]) * static_cast<double>(yr[j]);
+  return total;
+}
+
+template <class A>
+SIMDACT_INLINE double dot_row(const float* yr, const float* gr, std::size_t cols) {
+  using V = vf<A>;
+  constexpr std::size_t W = V::size;
+  double total = 0.0;
+  V s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+  std::size_t i = 0, blocks = 0;
+  for (; i + 4 * W <= cols; i += 4 * W) {
+    s0 = fmadd<A>(V::load_unaligned(gr + i), V::load_unaligned(yr + i), s0);
+    s1 = fmadd<A>(V::load_unaligned(gr + i + W), V::load_unaligned(yr + i + W), s1);
+    s2 = fmadd<A>(V::load_unaligned(gr + i + 2 * W), V::load_unaligned(yr + i + 2 * W), s2);
+    s3 = fmadd<A>(V::load_unaligned(gr + i + 3 * W), V::load_unaligned(yr + i + 3 * W), s3);
+    if (++blocks == 16) {
+      total += hsum<A>((s0 + s1) + (s2 + s3));
+      s0 = s1 = s2 = s3 = V(0.0f);
+      blocks = 0;
+    }
+  }
+  for (; i + W <= cols; i += W) s0 = fmadd<A>(V::load_unaligned(gr + i), V::load_unaligned(yr + i), s0);
+  if (i < cols) s1 = fmadd<A>(load_partial<A>(gr + i, cols - i, 0.0f), load_partial<A>(yr + i, cols - i, 0.0f), s1);
+  return dot_exact_fallback<A>(yr, gr, cols, total + hsum<A>((s0 + s1) + (s2 + s3)));
+}
+
+// dx = y * (dy - sum(dy*y)) per row: the dot product as above, then one rounding per operation as in
+// the oracle. The dot product differs from the oracle's (double throughout) by at most ~1 float ULP
+// of sum|dy*y|. Outputs of kStreamMinBytes and more in rows of at least 256 floats are written with
+// non-temporal stores (x86), as the element-wise ops (shorter rows would mix them with ordinary
+// stores to the same lines).
 template <class A>
 void softmax_backward(const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
   using V = vf<A>;
-  constexpr std::size_t W = V::size;
+  const bool stream = cols >= 256 && rows * cols >= kStreamMinBytes / sizeof(float);
   for (std::size_t r = 0; r < rows; ++r) {
     const float* yr = y + r * cols;
     const float* gr = dy + r * cols;
-    float* dxr = dx + r * cols;
-    double total = 0.0;
-    V s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
-    std::size_t i = 0, blocks = 0;
-    for (; i + 4 * W <= cols; i += 4 * W) {
-      s0 = fmadd<A>(V::load_unaligned(gr + i), V::load_unaligned(yr + i), s0);
-      s1 = fmadd<A>(V::load_unaligned(gr + i + W), V::load_unaligned(yr + i + W), s1);
-      s2 = fmadd<A>(V::load_unaligned(gr + i + 2 * W), V::load_unaligned(yr + i + 2 * W), s2);
-      s3 = fmadd<A>(V::load_unaligned(gr + i + 3 * W), V::load_unaligned(yr + i + 3 * W), s3);
-      if (++blocks == 16) {
-        total += hsum<A>((s0 + s1) + (s2 + s3));
-        s0 = s1 = s2 = s3 = V(0.0f);
-        blocks = 0;
-      }
-    }
-    for (; i + W <= cols; i += W) s0 = fmadd<A>(V::load_unaligned(gr + i), V::load_unaligned(yr + i), s0);
-    if (i < cols) s1 = fmadd<A>(load_partial<A>(gr + i, cols - i, 0.0f), load_partial<A>(yr + i, cols - i, 0.0f), s1);
-    total += hsum<A>((s0 + s1) + (s2 + s3));
-    if (!(total - total == 0.0)) {
-      // Not finite: a float product or partial sum overflowed (where the double sum of the oracle
-      // need not), or the row holds inf/NaN. Redo the row as the oracle does: products and sum in
-      // double (a product of two floats cannot overflow a double), so the result is the oracle's.
-      total = 0.0;
-      for (std::size_t j = 0; j < cols; ++j) total += static_cast<double>(gr[j]) * static_cast<double>(yr[j]);
-    }
-    const V s(static_cast<float>(total));
-    map_binary<A>(yr, gr, dxr, cols, [s](V p, V g) { return p * (g - s); });
+    const V s(static_cast<float>(dot_row<A>(yr, gr, cols)));
+    map_binary<A>(yr, gr, dx + r * cols, cols, [s](V p, V g) { return p * (g - s); }, stream);
   }
+  if (stream) stream_fence<A>();
 }
 
 }  // namespace SIMDACT_ISA_NS

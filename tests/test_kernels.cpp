@@ -200,24 +200,27 @@ TEST_P(Kernels, AllLengthsAlignedAndMisaligned) {
 }
 
 // Outputs of 16 MiB and more are written with non-temporal stores on x86 (kernels/simd_ops.hpp,
-// map_driver): the same bits as calls on chunks below that size, nothing written outside the output
-// (which starts one float past a vector boundary: partial vectors at both ends), and in place too.
+// map_driver; softmax and its backward row by row): the same bits as calls on chunks below that size,
+// nothing written outside the output (which starts one float past a vector boundary: partial vectors
+// at both ends), and in place too. Softmax kinds: rows of 1000 (one row at a time on both paths).
 TEST_P(Kernels, LargeOutputsStreamedAsChunks) {
   if (GetParam() != SIMDACT_ISA_AVX2 && GetParam() != SIMDACT_ISA_AVX512)
     GTEST_SKIP() << isa() << " has no non-temporal store path";
-  const std::size_t n = (std::size_t{16} << 20) / sizeof(float) + 37, chunk = std::size_t{1} << 20;
   for (const Call& c : calls()) {
-    if (c.rows) continue;  // softmax: test_softmax.cpp
+    const std::size_t cols = c.rows ? 1000 : 0;
+    const std::size_t n = c.rows ? ((std::size_t{16} << 20) / sizeof(float) / cols + 3) * cols
+                                 : (std::size_t{16} << 20) / sizeof(float) + 37;
+    const std::size_t chunk = c.rows ? 1000 * cols : std::size_t{1} << 20;
     const std::vector<float> a = inputs(c.op, n, 41, true), b = inputs(c.op, n, 42, false);
     std::vector<float> buf(n + 32, 555.0f), want(n);
     float* out = buf.data() + 1 + (16 - reinterpret_cast<std::uintptr_t>(buf.data()) / 4 % 16);
-    ASSERT_EQ(c.run(a.data(), b.data(), out, n, 0), SIMDACT_OK);
+    ASSERT_EQ(c.run(a.data(), b.data(), out, n, cols), SIMDACT_OK);
     for (std::size_t i = 0; i < n; i += chunk)
-      ASSERT_EQ(c.run(a.data() + i, b.data() + i, want.data() + i, std::min(chunk, n - i), 0), SIMDACT_OK);
+      ASSERT_EQ(c.run(a.data() + i, b.data() + i, want.data() + i, std::min(chunk, n - i), cols), SIMDACT_OK);
     for (float* p = buf.data(); p < out; ++p) ASSERT_EQ(*p, 555.0f) << c.op << "/" << isa() << " wrote before its output";
     for (float* p = out + n; p < buf.data() + buf.size(); ++p) ASSERT_EQ(*p, 555.0f) << c.op << "/" << isa() << " wrote past its output";
     std::vector<float> ia = a;
-    ASSERT_EQ(c.run(ia.data(), b.data(), ia.data(), n, 0), SIMDACT_OK);
+    ASSERT_EQ(c.run(ia.data(), b.data(), ia.data(), n, cols), SIMDACT_OK);
     for (std::size_t i = 0; i < n; ++i) {
       ASSERT_TRUE(to_bits(out[i]) == to_bits(want[i]) || (std::isnan(out[i]) && std::isnan(want[i])))
           << c.op << "/" << isa() << " streamed output differs from chunked calls at " << i;

@@ -7,7 +7,9 @@
 One Markdown table per op (per input, e.g. sigmoid@wide, and per softmax column count): rows are the
 implementations, columns the sizes, cells the median over repetitions of items_per_second / 1e9. The
 memcpy copy bound follows, then per simdact tier (accurate: simdact-<isa>, fast: simdact-fast-<isa>)
-two rows: the ratio best simdact of the tier / fastest peer, and which two were compared. "Best" and
+two rows: the ratio best simdact of the tier / fastest peer, and which two were compared; then the
+tier's AVX2 path against the fastest AVX2 build of a peer (names ending in -avx2), and against the
+tier's AVX-512 path. "Best" and
 "fastest" are by median. The ratio is the median of per-repetition ratios with its interquartile range
 [Q1, Q3]: repetition i of the simdact implementation over repetition i of the peer (Google Benchmark's
 repetition_index). Under --benchmark_enable_random_interleaving every repetition of every case runs at
@@ -199,6 +201,27 @@ def build_group(op, cols, impls_cells, impl_order, memcpy, sizes, errors):
             ratio_row.append("**%.2f** [%.2f, %.2f]" % (r[0], r[1], r[2]))
             who_row.append("%s vs %s" % (best.replace("simdact-", "").replace("fast-", ""), fastest))
         body += [ratio_row, who_row]
+        # AVX2: simdact's AVX2 path against the peers' AVX2 builds (names ending in -avx2), and against
+        # simdact's own AVX-512 path of the tier.
+        prefix = "simdact-" if t == "accurate" else "simdact-fast-"
+        avx2, avx512 = prefix + "avx2", prefix + "avx512"
+        peers2 = [i for i in peers if i.endswith("-avx2")]
+        if avx2 in impls_cells and peers2:
+            row, who = ["simdact %s avx2 / fastest avx2 peer [IQR]" % t], ["  avx2 peer"]
+            for s in sizes:
+                fastest = max(peers2, key=lambda i: median(impls_cells[i].get(s)) or -1.0)
+                a, b = impls_cells[avx2].get(s), impls_cells[fastest].get(s)
+                r = paired_ratio(a, b) if median(a) is not None and median(b) is not None else None
+                row.append("-" if r is None else "%.2f [%.2f, %.2f]" % (r[0], r[1], r[2]))
+                who.append("-" if r is None else fastest)
+            body += [row, who]
+        if avx2 in impls_cells and avx512 in impls_cells:
+            row = ["simdact %s avx2 / avx512 [IQR]" % t]
+            for s in sizes:
+                a, b = impls_cells[avx2].get(s), impls_cells[avx512].get(s)
+                r = paired_ratio(a, b) if median(a) is not None and median(b) is not None else None
+                row.append("-" if r is None else "%.2f [%.2f, %.2f]" % (r[0], r[1], r[2]))
+            body.append(row)
     return render_table(group_title(op, cols), header, body), series
 
 

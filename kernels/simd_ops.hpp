@@ -338,7 +338,7 @@ SIMDACT_INLINE void scale_stream(const float* e, float* out, std::size_t n, vf<A
 //   Special values: -inf entries give +0; one column gives 1; a row holding NaN or +inf, or all
 //   -inf, gives NaN in every entry. Outputs below ~1.4e-45 are 0, subnormal outputs are produced.
 //   Rows shorter than 512 go two at a time (the same arithmetic per row).
-//   Outputs of kStreamMinBytes (16 MiB) and more in rows of up to 2048 floats (x86): the exponentials go to a buffer on
+//   Outputs of kStreamMinBytes (16 MiB) and more in rows of 256 to 2048 floats (x86): the exponentials go to a buffer on
 //   the stack (8 KiB) and y is written once with non-temporal stores, so it is not read from memory
 //   first (the same results; a large output would not stay in the cache anyway).
 template <class A>
@@ -346,7 +346,7 @@ SIMDACT_INLINE void softmax_rows(const float* x, float* y, std::size_t rows, std
   using V = vf<A>;
   constexpr std::size_t kStreamCols = 2048;
   constexpr std::size_t kPairCols = 512;  // rows shorter than this go two at a time
-  const bool stream = has_stream<A> && cols <= kStreamCols && rows * cols >= stream_bytes / sizeof(float) &&
+  const bool stream = has_stream<A> && cols >= 256 && cols <= kStreamCols && rows * cols >= stream_bytes / sizeof(float) &&
                       (reinterpret_cast<std::uintptr_t>(y) & (sizeof(float) - 1)) == 0;
   alignas(64) float buf[has_stream<A> ? kStreamCols : 1];
   std::size_t r = 0;

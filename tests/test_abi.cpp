@@ -16,84 +16,20 @@
 #include <utility>
 #include <vector>
 
+#include "tests/kernel_calls.hpp"
 #include "tests/util.hpp"
 
 namespace simdact_test {
 namespace {
 
-constexpr float kSlope = 0.01f;
 // Output and arena fill. Not a NaN (relu/leaky relu would pass a NaN through bit for bit) but a
 // negative finite value that every kernel maps to something else: test SentinelIsDetectable proves
 // that, so "the buffer still holds the sentinel" really means "nothing was written".
 constexpr uint32_t kSentinelBits = 0xC05A5A5Au;  // about -3.412
 
 // Elementwise kinds: d0 = n (d1 is unused). Rows kinds: d0 = rows, d1 = cols.
-using call_fn = simdact_status (*)(const float* a, const float* b, float* out, std::size_t d0, std::size_t d1);
-
-struct Kernel {
-  const char* name;
-  const char* kind;
-  int inputs;  // 1 (x) or 2 (a, b)
-  bool rows;   // takes (rows, cols) instead of n
-  call_fn call;
-};
-
-// One adapter per kind of kernels/list.inc.
-struct unary_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, float*, std::size_t)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t n, std::size_t) {
-    return F(a, out, n);
-  }
-};
-struct binary_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t n, std::size_t) {
-    return F(a, b, out, n);
-  }
-};
-struct unary_p_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, float*, std::size_t, float)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t n, std::size_t) {
-    return F(a, out, n, kSlope);
-  }
-};
-struct binary_p_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t, float)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t n, std::size_t) {
-    return F(a, b, out, n, kSlope);
-  }
-};
-struct rows_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = true;
-  template <simdact_status (*F)(const float*, float*, std::size_t, std::size_t)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t r, std::size_t c) {
-    return F(a, out, r, c);
-  }
-};
-struct rows_binary_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = true;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t, std::size_t)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t r, std::size_t c) {
-    return F(a, b, out, r, c);
-  }
-};
-
-const Kernel kKernels[] = {
-#define SIMDACT_KERNEL(op, kind) \
-  {#op, #kind, kind##_adapter::inputs, kind##_adapter::rows, &kind##_adapter::call<&simdact_##op##_f32>},
-#include "kernels/list.inc"
-#undef SIMDACT_KERNEL
-};
+using Kernel = KernelCall;
+const auto& kKernels = kKernelCalls;  // tests/kernel_calls.hpp
 
 using Shape = std::pair<std::size_t, std::size_t>;
 

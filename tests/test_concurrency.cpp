@@ -17,78 +17,16 @@
 #include <thread>
 #include <vector>
 
+#include "tests/kernel_calls.hpp"
 #include "tests/util.hpp"
 
 namespace simdact_test {
 namespace {
 
-constexpr float kSlope = 0.01f;
 
-using call_fn = simdact_status (*)(const float* a, const float* b, float* out, std::size_t d0, std::size_t d1);
-
-struct Kernel {
-  const char* name;
-  int inputs;
-  bool rows;
-  call_fn call;
-};
-
-struct unary_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, float*, std::size_t)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t n, std::size_t) {
-    return F(a, out, n);
-  }
-};
-struct binary_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t n, std::size_t) {
-    return F(a, b, out, n);
-  }
-};
-struct unary_p_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, float*, std::size_t, float)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t n, std::size_t) {
-    return F(a, out, n, kSlope);
-  }
-};
-struct binary_p_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t, float)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t n, std::size_t) {
-    return F(a, b, out, n, kSlope);
-  }
-};
-struct rows_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = true;
-  template <simdact_status (*F)(const float*, float*, std::size_t, std::size_t)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t r, std::size_t c) {
-    return F(a, out, r, c);
-  }
-};
-struct rows_binary_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = true;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t, std::size_t)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t r, std::size_t c) {
-    return F(a, b, out, r, c);
-  }
-};
-
-const Kernel kKernels[] = {
-#define SIMDACT_KERNEL(op, kind) \
-  {#op, kind##_adapter::inputs, kind##_adapter::rows, &kind##_adapter::call<&simdact_##op##_f32>},
-#include "kernels/list.inc"
-#undef SIMDACT_KERNEL
-};
-constexpr std::size_t kNumKernels = sizeof(kKernels) / sizeof(kKernels[0]);
+using Kernel = KernelCall;
+const auto& kKernels = kKernelCalls;  // tests/kernel_calls.hpp
+constexpr std::size_t kNumKernels = kNumKernelCalls;
 
 // Elementwise: n = 1003 (full unrolled blocks, single vectors and a tail on every ISA); rows kinds:
 // 7 rows of 143.

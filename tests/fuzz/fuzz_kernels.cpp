@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "simdact/simdact.h"
+#include "tests/kernel_calls.hpp"
 
 namespace {
 
@@ -82,11 +83,9 @@ constexpr Ref ref_of(const char* op) {
 #undef SIMDACT_KERNEL
 
 // ---------------------------------------------------------------------------------------------
-// One adapter per kind of kernels/list.inc.
-
-float g_param = 0.0f;
-
-using call_fn = simdact_status (*)(const float* a, const float* b, float* out, std::size_t d0, std::size_t d1);
+// One entry per kernel: the adapters of tests/kernel_calls.hpp plus the kernel's bound and reference.
+using simdact_test::call_fn;
+using simdact_test::kernel_param;  // the slope of the _p kinds, set from each input
 
 struct Kernel {
   const char* name;
@@ -97,59 +96,10 @@ struct Kernel {
   call_fn call;
 };
 
-struct unary_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, float*, std::size_t)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t n, std::size_t) {
-    return F(a, out, n);
-  }
-};
-struct binary_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t n, std::size_t) {
-    return F(a, b, out, n);
-  }
-};
-struct unary_p_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, float*, std::size_t, float)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t n, std::size_t) {
-    return F(a, out, n, g_param);
-  }
-};
-struct binary_p_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = false;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t, float)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t n, std::size_t) {
-    return F(a, b, out, n, g_param);
-  }
-};
-struct rows_adapter {
-  static constexpr int inputs = 1;
-  static constexpr bool rows = true;
-  template <simdact_status (*F)(const float*, float*, std::size_t, std::size_t)>
-  static simdact_status call(const float* a, const float*, float* out, std::size_t r, std::size_t c) {
-    return F(a, out, r, c);
-  }
-};
-struct rows_binary_adapter {
-  static constexpr int inputs = 2;
-  static constexpr bool rows = true;
-  template <simdact_status (*F)(const float*, const float*, float*, std::size_t, std::size_t)>
-  static simdact_status call(const float* a, const float* b, float* out, std::size_t r, std::size_t c) {
-    return F(a, b, out, r, c);
-  }
-};
-
 const Kernel kKernels[] = {
 #define SIMDACT_KERNEL(op, kind)                                                                           \
-  {#op, kind##_adapter::inputs, kind##_adapter::rows, bound_of(#op), ref_of(#op), \
-   &kind##_adapter::call<&simdact_##op##_f32>},
+  {#op, simdact_test::kind##_adapter::inputs, simdact_test::kind##_adapter::rows, bound_of(#op), ref_of(#op), \
+   &simdact_test::kind##_adapter::call<&simdact_##op##_f32>},
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
 };
@@ -265,7 +215,7 @@ struct Result {
                "\nfuzz_kernels: simdact_%s_f32 on %s: %s\n  d0=%zu d1=%zu n=%zu aliasing=%d offset=%zu overlap=%d null=%d "
                "param=%a (0x%08x)\n",
                c.k->name, isa, what, c.d0, c.d1, c.n, c.aliasing, c.offset, c.overlap, c.null_ptr,
-               static_cast<double>(g_param), to_bits(g_param));
+               static_cast<double>(kernel_param()), to_bits(kernel_param()));
   if (i < c.n)
     std::fprintf(stderr, "  [%zu] a=%a (0x%08x) b=%a (0x%08x): got %a (0x%08x), oracle %a (0x%08x)\n", i,
                  static_cast<double>(c.a[i]), to_bits(c.a[i]), static_cast<double>(c.b[i]), to_bits(c.b[i]),
@@ -425,7 +375,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     c.n = c.d0;
   }
   if (c.n < 2) c.overlap = false;  // a partial overlap needs two elements
-  g_param = from_bits(read_u32(data, size, 6));
+  kernel_param() = from_bits(read_u32(data, size, 6));
 
   // The float patterns.
   const std::size_t first = 10, m = size > first ? (size - first) / 4 : 0;

@@ -10,31 +10,116 @@ namespace simdact {
 namespace SIMDACT_ISA_NS {
 
 // ---------------------------------------------------------------------------------------------
+// Piecewise polynomial tanh (AVX-512 and AVX2, both tiers).
+//   a = min(|x|, 9.5); the interval comes from the float bits of a + 0.75: raw = bits(a + 0.75) >> S
+//   keeps the exponent and the top 23 - S mantissa bits, so the intervals double in width per binade
+//   of a + 0.75 and are narrowest at 0, where tanh bends most relative to its size:
+//     S = 20 (AVX-512, 32 entries, one vpermi2ps per coefficient): [0, 1/4) in steps of 1/16, then
+//       [1/4, 5/4) of 1/8, [5/4, 13/4) of 1/4, [13/4, 29/4) of 1/2, [29/4, 9.5] of 1; degree 4.
+//     S = 22 (AVX2, 8 entries, one vpermps per coefficient): [0, 1/4), [1/4, 3/4), [3/4, 5/4),
+//       [5/4, 9/4), [9/4, 13/4), [13/4, 21/4), [21/4, 29/4), [29/4, 9.5]; degree 7.
+//   The entry is raw mod entries; the interval's origin o = (a + 0.75 with the low S bits cleared)
+//   - 0.75 and t = a - o are exact (o is on a grid of 1/16, and a - o is a multiple of a's ULP below
+//   2^24 of them). a + 0.75 rounds, which can put a just past the end of the interval it then uses,
+//   by a few ULPs of a: the fits cover that.
+//   p(t) = c0 + t (c1 + t (c2 + ...)), Horner with FMA, coefficients looked up per lane.
+//   The interval at 0 has c0 = 0, c1 = 1 exactly: tiny and subnormal a give a exactly (no flush), +0
+//   gives +0, and the sign of x is or-ed back in at the end (tanh(-0) = -0, odd symmetry exact).
+//   The last interval's polynomial gives exactly 1 at the clamp 9.5 (so +-inf -> +-1) and on from
+//   |x| = 9.4673 (S = 20) resp. 8.9638 (S = 22); tanh rounds to 1 from 9.0109, and in between the
+//   result is 1 - 2^-24 or 1, within the bound. No result exceeds 1 in magnitude (tools/fit_tanh.py
+//   asserts it on every float of the last interval; checked on all 2^32 inputs of both ISAs, with
+//   the sign of every result and subnormal x -> x). NaN: min_keep_nan keeps it in a, so t and the
+//   result are NaN (its table index is garbage but harmless).
+//   Coefficients: tools/fit_tanh.py (minimax in ULPs by Lawson's algorithm, rounded to float one
+//   coefficient at a time with the higher ones re-fitted; c0 = tanh(o) in float, c0 = 0 and c1 = 1
+//   on the first interval). Grid estimate of the float evaluation: 1.26 ULP (S = 20), 1.13 (S = 22).
+alignas(64) static constexpr float kTanh32[5][32] = {
+    {0x1.b2523cp-1f, 0x1.cf6f98p-1f, 0x1.e1fbfap-1f, 0x1.ed9506p-1f, 0x1.f4bfd6p-1f, 0x1.f92582p-1f, 0x1.fbd50ap-1f, 0x1.fd77d2p-1f, 0x1.fe767ap-1f, 0x1.ff6f18p-1f, 0x1.ffcaacp-1f, 0x1.ffec62p-1f, 0x1.fff8c8p-1f, 0x1.fffd58p-1f, 0x1.ffff06p-1f, 0x1.ffffa4p-1f, 0x1.ffffdep-1f, 0x1.fffffcp-1f, 0x1p+0f, 0.0f, 0.0f, 0x1.ff559ap-5f, 0x1.fd5992p-4f, 0x1.7b8ffap-3f, 0x1.f597eap-3f, 0x1.6ef53ep-2f, 0x1.d9353ep-2f, 0x1.1bf47ep-1f, 0x1.45323ep-1f, 0x1.68665p-1f, 0x1.85efacp-1f, 0x1.9e5cb6p-1f},
+    {0x1.1f25a8p-2f, 0x1.72154cp-3f, 0x1.d229d6p-4f, 0x1.21614p-4f, 0x1.641448p-5f, 0x1.b3b26p-6f, 0x1.09a14ap-6f, 0x1.432ae8p-7f, 0x1.88c196p-8f, 0x1.21824ep-9f, 0x1.aa8b98p-11f, 0x1.38210ap-12f, 0x1.cea7d6p-14f, 0x1.56c0ecp-15f, 0x1.ee482p-17f, 0x1.6f7a98p-18f, 0x1.212faep-19f, -0x1.27d2ep-22f, -0x1.34a64ap-19f, 0.0f, 0x1p+0f, 0x1.fe0136p-1f, 0x1.f8156ep-1f, 0x1.ee6964p-1f, 0x1.e149aap-1f, 0x1.be3fb2p-1f, 0x1.92a90cp-1f, 0x1.628588p-1f, 0x1.31742p-1f, 0x1.0250dap-1f, 0x1.ae0c94p-2f, 0x1.614f98p-2f},
+    {-0x1.e760cap-3f, -0x1.4ee59cp-3f, -0x1.b688b2p-4f, -0x1.16c414p-4f, -0x1.5c5b4ep-5f, -0x1.adce68p-6f, -0x1.06d9eap-6f, -0x1.3f0ca4p-7f, -0x1.849ceap-8f, -0x1.1ee36ep-9f, -0x1.a8a7cep-11f, -0x1.26d028p-12f, -0x1.d2dc62p-14f, -0x1.6edfacp-15f, -0x1.b733eep-17f, -0x1.692d7cp-18f, -0x1.6412fcp-19f, 0x1.4b7e96p-19f, 0x1.86b7a4p-15f, 0.0f, 0x1.845592p-18f, -0x1.fc9be8p-5f, -0x1.f632f8p-4f, -0x1.6de3c6p-3f, -0x1.d7753cp-3f, -0x1.3fd2c4p-2f, -0x1.741928p-2f, -0x1.8983e2p-2f, -0x1.843166p-2f, -0x1.6bf2d6p-2f, -0x1.475fc6p-2f, -0x1.1de44cp-2f},
+    {0x1.c1a184p-4f, 0x1.668deep-4f, 0x1.fd471ep-5f, 0x1.54042ap-5f, 0x1.b97bd4p-6f, 0x1.13ebeap-6f, 0x1.4df482p-7f, 0x1.82785p-8f, 0x1.e13f44p-9f, 0x1.63ea56p-10f, 0x1.0c0b06p-11f, 0x1.18db5ap-13f, 0x1.380fc2p-14f, 0x1.3048dp-15f, 0x1.f7e0e6p-19f, 0x1.aca706p-19f, 0x1.2851b8p-19f, -0x1.1b62fcp-18f, -0x1.3873p-12f, 0.0f, -0x1.55ea6ep-2f, -0x1.52f3bep-2f, -0x1.3c1dd8p-2f, -0x1.3021dp-2f, -0x1.084cb8p-2f, -0x1.6e1a4ep-3f, -0x1.829e8p-4f, -0x1.b54938p-7f, 0x1.70e276p-5f, 0x1.61afacp-4f, 0x1.a35048p-4f, 0x1.c617cep-4f},
+    {-0x1.54ca02p-6f, -0x1.946a42p-6f, -0x1.50565ep-6f, -0x1.ec9b9ep-7f, -0x1.5e6ad2p-7f, -0x1.b9dccp-8f, -0x1.ed856ap-9f, -0x1.a674b8p-10f, -0x1.3fccf2p-10f, -0x1.d98824p-12f, -0x1.7264c4p-13f, -0x1.65535ep-17f, -0x1.e711bep-16f, -0x1.48683cp-16f, 0x1.3ff226p-19f, -0x1.f5f47ep-21f, -0x1.c16f7p-21f, 0x1.200f32p-19f, 0x1.38457ep-11f, 0.0f, 0x1.03f8f2p-6f, 0x1.3625ecp-4f, 0x1.c40e4ep-5f, 0x1.80606ap-3f, 0x1.3dda74p-3f, 0x1.5c95b4p-3f, 0x1.46ba7cp-3f, 0x1.c081b2p-4f, 0x1.350e14p-4f, 0x1.0a0c98p-5f, 0x1.975bfap-6f, -0x1.8d3292p-10f},
+};
+alignas(64) static constexpr float kTanh8[8][8] = {
+    {0x1.b2523cp-1f, 0x1.f4bfd6p-1f, 0x1.fe767ap-1f, 0x1.fff8c8p-1f, 0x1.ffffdep-1f, 0.0f, 0x1.f597eap-3f, 0x1.45323ep-1f},
+    {0x1.1f2594p-2f, 0x1.64153p-5f, 0x1.88d826p-8f, 0x1.ce9076p-14f, 0x1.294526p-19f, 0x1p+0f, 0x1.e149c6p-1f, 0x1.3173eep-1f},
+    {-0x1.e74616p-3f, -0x1.5c883cp-5f, -0x1.86bb2ap-8f, -0x1.d234aap-14f, -0x1.ca58cep-19f, -0x1.25727cp-25f, -0x1.d798c2p-3f, -0x1.8411d4p-2f},
+    {0x1.bdb21ap-4f, 0x1.bf5578p-6f, 0x1.fe671cp-9f, 0x1.3e9f36p-14f, 0x1.533bfap-18f, -0x1.55549ep-2f, -0x1.067468p-2f, 0x1.5b5022p-5f},
+    {-0x1.e1c392p-7f, -0x1.a85fbap-7f, -0x1.db4cbap-10f, -0x1.494e04p-15f, -0x1.675268p-18f, -0x1.23a812p-14f, 0x1.14af3ap-3f, 0x1.8c8f86p-4f},
+    {-0x1.db834cp-7f, 0x1.44aff8p-8f, 0x1.363de2p-11f, 0x1.f9c84cp-17f, 0x1.b91488p-19f, 0x1.12ad2cp-3f, 0x1.70a93ep-4f, -0x1.d6905cp-5f},
+    {0x1.3f6eb6p-7f, -0x1.93fa7p-10f, -0x1.fad2p-14f, -0x1.f22d82p-19f, -0x1.1664a8p-20f, -0x1.160e6cp-8f, -0x1.bc436p-4f, -0x1.2cd564p-8f},
+    {-0x1.128d56p-9f, 0x1.2a2a6cp-12f, 0x1.7f52d8p-17f, 0x1.c254d6p-22f, 0x1.179ee6p-23f, -0x1.6c2cdap-5f, 0x1.177b36p-5f, 0x1.a62244p-7f},
+};
+
+// t[i] for i in [0, 8): one vpermps on AVX2 (the table of the AVX2 path).
+template <class A>
+SIMDACT_INLINE vf<A> tanh_lut8(const float* t, vi<A> i) {
+#if defined(__AVX2__)
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) return _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), i);
+#endif
+  alignas(64) int32_t idx[vf<A>::size];
+  alignas(64) float out[vf<A>::size];
+  i.store_aligned(idx);
+  for (std::size_t k = 0; k < vf<A>::size; ++k) out[k] = t[idx[k]];
+  return vf<A>::load_aligned(out);
+}
+
+template <class A, std::size_t N, std::size_t D>
+SIMDACT_INLINE vf<A> tanh_table(vf<A> x, const float (&c)[D][N]) {
+  using V = vf<A>;
+  using I = vi<A>;
+  static_assert(N == 8 || N == 16 || N == 32, "one register permute per coefficient");
+  constexpr int S = N == 32 ? 20 : N == 16 ? 21 : 22;
+  const V a = min_keep_nan<A>(V(9.5f), xsimd::abs(x));
+  const I bits = xsimd::bitwise_cast<I>(a + V(0.75f));
+  I idx = bits >> S;
+  // vpermps / vpermi2ps read only the low 3 / 4 / 5 bits of the index; NEON's tbl and the scalar
+  // fallbacks want it in range.
+  if constexpr (!is_arch<A, xsimd::avx512bw> && !is_arch<A, xsimd::fma3<xsimd::avx2>>) idx = idx & I(static_cast<int32_t>(N - 1));
+  const V t = a - (xsimd::bitwise_cast<V>(bits & I(-(1 << S))) - V(0.75f));
+  auto lut = [&](const float* row) {
+    if constexpr (N == 32) return lut32<A>(row, idx);
+    else if constexpr (N == 16) return lut16<A>(row, idx);
+    else return tanh_lut8<A>(row, idx);
+  };
+  V p = lut(c[D - 1]);
+  for (std::size_t j = D - 1; j-- > 0;) p = fmadd<A>(p, t, lut(c[j]));
+  return xsimd::bitwise_or(p, xsimd::bitofsign(x));
+}
+
+// ---------------------------------------------------------------------------------------------
 // tanh(x), accurate tier (simdact_tanh_f32)
 //   Max error: 2 ULP for every x whose result is >= FLT_MIN, proven on all 2^32 inputs by the
-//   exhaustive test; measured max in README.
-//   Range: all floats; no NaN/inf for finite x.
-//   Special values: +-inf -> +-1, +-0 -> +-0, NaN -> NaN; |x| >= 9.01 gives exactly +-1;
-//   subnormal x gives x (tanh(x) = x to within far less than an ULP there).
-//   Method: |x| < 0.625: x + x^3 P(x^2), P a degree-4 minimax fit (relative error 4.4e-9);
-//   otherwise 1 - 2/(e^(2|x|) + 1) with the sign of x, 2|x| clamped to 19 (where tanh is 1 in
-//   float); the result is >= 0.55 there, so the subtraction loses nothing.
+//   exhaustive test. Measured max (all 2^32): AVX-512 1.289 ULP, AVX2 1.229 ULP.
+//   Range: all floats; no NaN/inf for finite x; |result| <= 1.
+//   Special values: +-inf -> +-1, +-0 -> +-0 (sign kept), NaN -> NaN (every pattern); subnormal x
+//   gives x (no flush: tanh(x) = x to far less than an ULP there).
+//   Method, AVX-512: tanh_table with 32 entries of degree 4 (above); AVX2: tanh_table with 8
+//   entries of degree 7. NEON: |x| < 0.625: x + x^3 P(x^2), P a degree-4 minimax fit (relative
+//   error 4.4e-9); otherwise 1 - 2/(e^(2|x|) + 1) with the sign of x, 2|x| clamped to 19 (where tanh
+//   is 1 in float); the result is >= 0.55 there, so the subtraction loses nothing; |x| >= 9.01
+//   gives exactly +-1.
 template <class A>
 SIMDACT_INLINE vf<A> tanh_v(vf<A> x) {
   using V = vf<A>;
-  const V a = xsimd::abs(x);
-  // |x| < 0.625. Evaluated on |x| and signed at the end: x + x^3 P with x = -0 would give +0.
-  const V a2 = a * a;
-  V p = V(-0x1.75e1c8p-8f);
-  p = fmadd<A>(p, a2, V(0x1.52269ap-6f));
-  p = fmadd<A>(p, a2, V(-0x1.b83c5ap-5f));
-  p = fmadd<A>(p, a2, V(0x1.110726p-3f));
-  p = fmadd<A>(p, a2, V(-0x1.555532p-2f));
-  const V small = fmadd<A>(a * a2, p, a);
-  // |x| >= 0.625
-  const V e = exp_reduced<A>(min_keep_nan<A>(V(19.0f), a + a));
-  const V large = V(1.0f) - divide<A>(V(2.0f), e + V(1.0f));
-  return xsimd::bitwise_or(xsimd::select(a < V(0.625f), small, large), xsimd::bitofsign(x));
+  if constexpr (is_arch<A, xsimd::avx512bw>) return tanh_table<A>(x, kTanh32);
+  else if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) return tanh_table<A>(x, kTanh8);
+  else {
+    const V a = xsimd::abs(x);
+    // |x| < 0.625. Evaluated on |x| and signed at the end: x + x^3 P with x = -0 would give +0.
+    const V a2 = a * a;
+    V p = V(-0x1.75e1c8p-8f);
+    p = fmadd<A>(p, a2, V(0x1.52269ap-6f));
+    p = fmadd<A>(p, a2, V(-0x1.b83c5ap-5f));
+    p = fmadd<A>(p, a2, V(0x1.110726p-3f));
+    p = fmadd<A>(p, a2, V(-0x1.555532p-2f));
+    const V small = fmadd<A>(a * a2, p, a);
+    // |x| >= 0.625
+    const V e = exp_reduced<A>(min_keep_nan<A>(V(19.0f), a + a));
+    const V large = V(1.0f) - divide<A>(V(2.0f), e + V(1.0f));
+    return xsimd::bitwise_or(xsimd::select(a < V(0.625f), small, large), xsimd::bitofsign(x));
+  }
 }
 
 template <class A>
@@ -44,15 +129,23 @@ void tanh(const float* x, float* y, std::size_t n) {
 
 // tanh, fast tier (simdact_tanh_fast_f32)
 //   Max error: 4 ULP for every x whose result is >= FLT_MIN, proven on all 2^32 inputs; subnormal x
-//   gives x (no flush). Otherwise the accurate tier's contract.
-//   Method: one path for all x: m = e^(2|x|) - 1 (expm1_pos, 2|x| clamped to 19), tanh = m / (m + 2)
-//   with the sign of x; small |x| keep full accuracy because expm1 has no cancellation there.
+//   gives x (no flush). Otherwise the accurate tier's contract (specials, |result| <= 1).
+//   Method, AVX-512 and AVX2: the accurate tier's (tanh_table; measured max 1.289 ULP on AVX-512,
+//   1.229 on AVX2). No cheaper table meets 4 ULP (32 entries of degree 3: ~15 ULP; 16 of degree 4:
+//   ~12; 8 of degree 6: ~5.3), and 16 entries of degree 5 (1.6 ULP) measured 10 % slower than 32 of
+//   degree 4 on AVX-512. NEON: one path for all x:
+//   m = e^(2|x|) - 1 (expm1_pos, 2|x| clamped to 19), tanh = m / (m + 2) with the sign of x; small |x|
+//   keep full accuracy because expm1 has no cancellation there.
 template <class A>
 SIMDACT_INLINE vf<A> tanh_fast_v(vf<A> x) {
   using V = vf<A>;
-  const V a = xsimd::abs(x);
-  const V m = expm1_pos<A>(min_keep_nan<A>(V(19.0f), a + a));
-  return xsimd::bitwise_or(divide<A>(m, m + V(2.0f)), xsimd::bitofsign(x));
+  if constexpr (is_arch<A, xsimd::avx512bw> || is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    return tanh_v<A>(x);
+  } else {
+    const V a = xsimd::abs(x);
+    const V m = expm1_pos<A>(min_keep_nan<A>(V(19.0f), a + a));
+    return xsimd::bitwise_or(divide<A>(m, m + V(2.0f)), xsimd::bitofsign(x));
+  }
 }
 
 template <class A>

@@ -12,7 +12,8 @@
 //
 // Bounds (the contract in kernels/simd_ops.hpp): accurate tier <= 2 ULP, fast tier <= 4 ULP, for
 // results >= FLT_MIN; subnormal results within 4 x 2^-149 (sigmoid_fast may flush them to +0); the
-// scalar oracle within 0.5 ULP. NaN in -> NaN out for every NaN pattern; finite in -> finite out.
+// scalar oracle within 0.5 ULP. NaN in -> NaN out for every NaN pattern; finite in -> finite out;
+// sigmoid in [0, 1]; tanh in [-1, 1] with the sign of x (tanh(-0) = -0).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -77,13 +78,14 @@ const InvUlp inv_ulp;
 
 struct Stats {
   double max_normal = 0, max_sub = 0, sum = 0;
-  uint64_t count = 0, flushed = 0, bad_nan = 0, not_finite = 0;
+  uint64_t count = 0, flushed = 0, bad_nan = 0, not_finite = 0, out_of_range = 0;
   uint32_t at_normal = 0, at_sub = 0, at_bad = 0;
   void merge(const Stats& o) {
     if (o.max_normal > max_normal) max_normal = o.max_normal, at_normal = o.at_normal;
     if (o.max_sub > max_sub) max_sub = o.max_sub, at_sub = o.at_sub;
-    if (o.bad_nan + o.not_finite > 0 && bad_nan + not_finite == 0) at_bad = o.at_bad;
+    if (o.bad_nan + o.not_finite + o.out_of_range > 0 && bad_nan + not_finite + out_of_range == 0) at_bad = o.at_bad;
     sum += o.sum, count += o.count, flushed += o.flushed, bad_nan += o.bad_nan, not_finite += o.not_finite;
+    out_of_range += o.out_of_range;
   }
 };
 
@@ -96,6 +98,13 @@ void check(const Op& op, const float* x, const float* y, const double* ref, size
     }
     if (!std::isfinite(yi)) {
       ++s.not_finite, s.at_bad = to_bits(xi);
+      continue;
+    }
+    // The range: sigmoid in [0, 1]; tanh in [-1, 1] with the sign of x (tanh(-0) = -0).
+    const bool in_range = op.ref == 0 ? (yi >= 0.0f && yi <= 1.0f)
+                                      : (std::fabs(yi) <= 1.0f && std::signbit(yi) == std::signbit(xi));
+    if (!in_range) {
+      ++s.out_of_range, s.at_bad = to_bits(xi);
       continue;
     }
     const double r = ref[i];
@@ -204,16 +213,18 @@ int main() {
       const bool scalar = isas[k] == SIMDACT_ISA_SCALAR;
       const double bound = scalar ? 0.5 + 0x1p-20 : (op.fast ? 4.0 : 2.0);
       const double sub_bound = scalar ? 0.5 + 0x1p-20 : 4.0;
-      const bool ok = s.max_normal <= bound && s.max_sub <= sub_bound && s.bad_nan == 0 && s.not_finite == 0;
+      const bool ok = s.max_normal <= bound && s.max_sub <= sub_bound && s.bad_nan == 0 && s.not_finite == 0 &&
+                      s.out_of_range == 0;
       ++checks;
       failures += !ok;
-      char nan_note[64] = "ok";
-      if (s.bad_nan || s.not_finite)
-        std::snprintf(nan_note, sizeof nan_note, "VIOLATED (%llu NaN lost, %llu non-finite; e.g. x = 0x%08x)",
+      char nan_note[128] = "ok";
+      if (s.bad_nan || s.not_finite || s.out_of_range)
+        std::snprintf(nan_note, sizeof nan_note,
+                      "VIOLATED (%llu NaN lost, %llu non-finite, %llu out of range or sign; e.g. x = 0x%08x)",
                       static_cast<unsigned long long>(s.bad_nan), static_cast<unsigned long long>(s.not_finite),
-                      s.at_bad);
+                      static_cast<unsigned long long>(s.out_of_range), s.at_bad);
       std::printf("%s %s/%s: max %.3f ULP at x = %.9g (0x%08x), mean %.4f ULP over %llu normal results; "
-                  "subnormal results max %.2f x 2^-149 (at 0x%08x), %llu flushed; NaN->NaN %s; bound %.1f ULP\n",
+                  "subnormal results max %.2f x 2^-149 (at 0x%08x), %llu flushed; NaN->NaN, finite, range and sign %s; bound %.1f ULP\n",
                   ok ? "ok  " : "FAIL", op.name, simdact_isa_name(isas[k]), s.max_normal, from_bits(s.at_normal),
                   s.at_normal, s.count ? s.sum / static_cast<double>(s.count) : 0.0,
                   static_cast<unsigned long long>(s.count), s.max_sub, s.at_sub,

@@ -27,7 +27,8 @@ namespace SIMDACT_ISA_NS {
 // the start (up to the vector alignment) and the tail use ordinary masked stores.
 constexpr std::size_t kStreamMinBytes = std::size_t{16} << 20;
 
-// full(i): the result vector at i; part(i, k): the result at i with only k < W lanes valid.
+// full(i): the result vector at i; part(i, k): the result at i with only k < W lanes valid. The
+// lambdas are always_inline: GCC 12 sometimes kept them as calls (one call per vector).
 // stream: a part of a larger output (a row) that is to be streamed too; the caller fences.
 template <class A, class Full, class Part>
 SIMDACT_INLINE void map_driver(float* out, std::size_t n, Full full, Part part, bool stream) {
@@ -68,16 +69,16 @@ template <class A, class F>
 SIMDACT_INLINE void map_unary(const float* x, float* y, std::size_t n, F f, bool stream = false) {
   using V = vf<A>;
   map_driver<A>(
-      y, n, [&](std::size_t i) { return f(V::load_unaligned(x + i)); },
-      [&](std::size_t i, std::size_t k) { return f(load_partial<A>(x + i, k, 0.0f)); }, stream);
+      y, n, [&](std::size_t i) __attribute__((always_inline)) { return f(V::load_unaligned(x + i)); },
+      [&](std::size_t i, std::size_t k) __attribute__((always_inline)) { return f(load_partial<A>(x + i, k, 0.0f)); }, stream);
 }
 
 template <class A, class F>
 SIMDACT_INLINE void map_binary(const float* a, const float* b, float* out, std::size_t n, F f, bool stream = false) {
   using V = vf<A>;
   map_driver<A>(
-      out, n, [&](std::size_t i) { return f(V::load_unaligned(a + i), V::load_unaligned(b + i)); },
-      [&](std::size_t i, std::size_t k) { return f(load_partial<A>(a + i, k, 0.0f), load_partial<A>(b + i, k, 0.0f)); },
+      out, n, [&](std::size_t i) __attribute__((always_inline)) { return f(V::load_unaligned(a + i), V::load_unaligned(b + i)); },
+      [&](std::size_t i, std::size_t k) __attribute__((always_inline)) { return f(load_partial<A>(a + i, k, 0.0f), load_partial<A>(b + i, k, 0.0f)); },
       stream);
 }
 

@@ -72,7 +72,7 @@ SIMDACT_INLINE vf<A> min_keep_nan(vf<A> c, vf<A> v) {
 // rounding is at most 2^-26 absolute (0.25 ULP of the result).
 // Polynomials for e^r - 1 = r + r^2 Q(r) on [-ln2/2, ln2/2], minimax fits of relative error (tools:
 // Lawson's algorithm in numpy, coefficients rounded to float):
-//   Q6 (degree 6 in all): 3.1e-9, the accurate tier's;  Q5 (degree 5): 1.05e-7, the fast tier's.
+//   Q6 (degree 6 in all): 3.1e-9 (exp_reduced, exp_split, expm1_pos);  Q5 (degree 5): 1.05e-7 (softmax).
 
 template <class A>
 struct reduced {
@@ -168,20 +168,6 @@ SIMDACT_INLINE split<A> exp_split(vf<A> z) {
   const F hi = F(1.0f) + s;
   const F lo = s - (hi - F(1.0f));  // hi - 1 is exact (Sterbenz), so is lo
   return {scale2n<A>(hi, x), scale2n<A>(lo, x)};
-}
-
-// e^z, degree-5 polynomial, the fast tier's exp. Error <= ~2.3 ULP for normal results. With
-// vscalefps (AVX-512) for z in [-104, 88], subnormal results graded; elsewhere for z in [-87.33, 88]
-// (results normal; callers clamp and flush), one exponent-field scaling.
-template <class A>
-SIMDACT_INLINE vf<A> exp_fast(vf<A> z) {
-  using F = vf<A>;
-  const reduced<A> x = reduce_ln2<A>(z, F(0.0f));
-  const F p = fmadd<A>(x.r * x.r, q5<A>(x.r), x.r) + F(1.0f);
-#if defined(__AVX512F__)
-  if constexpr (has_scalef<A>) return _mm512_scalef_ps(p, x.nf);
-#endif
-  return p * pow2<A>(x.n);
 }
 
 // e^u - 1 for u in [0, 88], degree-6 polynomial: 2^n (e^r - 1) + (2^n - 1) with one rounding, so

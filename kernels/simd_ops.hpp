@@ -233,14 +233,6 @@ SIMDACT_INLINE double softmax_exp_row(const float* xr, float* yr, std::size_t co
   return total + hsum<A>((s0 + s1) + (s2 + s3));
 }
 
-// softmax(x)_j = e^(x_j - max) / sum_k e^(x_k - max), row by row, in three passes (max and min;
-// exp, store and sum; scale by the reciprocal of the sum).
-//   Max error: relative 2e-6 for every output >= FLT_MIN, rows of any length (measured: README):
-//   exp <= ~0.8 ULP (1e-7); x - max exact to 2^-20 (<= 9.6e-7) in rows whose max - min < 32, else
-//   carried exactly (TwoSum); the sum ~2 ULP; reciprocal and product 0.5 ULP each.
-//   Row sums within 1e-5 of 1.
-//   Special values: -inf entries give +0; one column gives 1; a row holding NaN or +inf, or all
-//   -inf, gives NaN in every entry. Outputs below ~1.4e-45 are 0, subnormal outputs are produced.
 // Pass 2 for two rows at once (short rows: the two dependency chains of max, sum and reciprocal
 // overlap). Returns both sums, as softmax_exp_row.
 template <class A, bool Carry>
@@ -264,7 +256,7 @@ SIMDACT_INLINE void softmax_exp_rows2(const float* x0, const float* x1, float* y
     s1 += e1;
     s2 += e2;
     s3 += e3;
-    if (++blocks == 32) {
+    if (++blocks == 16) {
       t0 += hsum<A>(s0 + s2);
       t1 += hsum<A>(s1 + s3);
       s0 = s1 = s2 = s3 = V(0.0f);
@@ -333,10 +325,12 @@ SIMDACT_INLINE void scale_stream(const float* e, float* out, std::size_t n, vf<A
 //   Row sums within 1e-5 of 1.
 //   Special values: -inf entries give +0; one column gives 1; a row holding NaN or +inf, or all
 //   -inf, gives NaN in every entry. Outputs below ~1.4e-45 are 0, subnormal outputs are produced.
-//   Rows shorter than 512 go two at a time (the same arithmetic per row).
-//   Outputs of kStreamMinBytes (16 MiB) and more in rows of 256 to 2048 floats (x86): the exponentials go to a buffer on
-//   the stack (8 KiB) and y is written once with non-temporal stores, so it is not read from memory
-//   first (the same results; a large output would not stay in the cache anyway).
+//   Rows shorter than 512 go two at a time (the same exponentials; each sum in another order, which
+//   moves results by ~1 ULP against one-row calls).
+//   Outputs of kStreamMinBytes (16 MiB) and more in rows of 256 to 2048 floats (x86): the
+//   exponentials go to a buffer on the stack (8 KiB) and y is written once with non-temporal stores,
+//   so it is not read from memory first (the same results as one-row calls; a large output would not
+//   stay in the cache anyway).
 template <class A>
 SIMDACT_INLINE void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t cols, std::size_t stream_bytes) {
   using V = vf<A>;

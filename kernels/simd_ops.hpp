@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 #include "kernels/simd_math.hpp"
 
@@ -308,9 +309,9 @@ SIMDACT_INLINE void scale_stream(const float* e, float* out, std::size_t n, vf<A
   constexpr std::size_t W = V::size;
   std::size_t head = ((64 - (reinterpret_cast<std::uintptr_t>(out) & 63)) & 63) / sizeof(float);
   if (head > n) head = n;
-  for (std::size_t i = 0; i < head; i += W) {
-    const std::size_t k = head - i < W ? head - i : W;
-    store_partial<A>(out + i, k, load_partial<A>(e + i, k, 0.0f) * inv);
+  for (std::size_t i = 0; i < head; i += W) {  // head < 16 floats: up to two AVX2 vectors
+    if (head - i >= W) (V::load_unaligned(e + i) * inv).store_unaligned(out + i);
+    else store_partial<A>(out + i, head - i, load_partial<A>(e + i, head - i, 0.0f) * inv);
   }
   std::size_t i = head;
   for (; i + W <= n; i += W) store_stream<A>(out + i, V::load_unaligned(e + i) * inv);
@@ -420,6 +421,27 @@ SIMDACT_INLINE double dot_row(const float* yr, const float* gr, std::size_t cols
 template <class A>
 void softmax_backward(const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
   using V = vf<A>;
+  if (cols < V::size) {
+    // Rows shorter than a vector: each row's y and dy are loaded once (masked) and serve both the
+    // dot product and dx; two rows at a time (their chains overlap). The same arithmetic as below.
+    auto row = [&](std::size_t r) __attribute__((always_inline)) {
+      const V p = load_partial<A>(y + r * cols, cols, 0.0f), g = load_partial<A>(dy + r * cols, cols, 0.0f);
+      return std::pair<V, V>(p, g);
+    };
+    auto finish = [&](std::size_t r, const std::pair<V, V>& pg) __attribute__((always_inline)) {
+      const double t = dot_exact_fallback<A>(y + r * cols, dy + r * cols, cols, hsum<A>(fmadd<A>(pg.second, pg.first, V(0.0f))));
+      return pg.first * (pg.second - V(static_cast<float>(t)));
+    };
+    std::size_t r = 0;
+    for (; r + 2 <= rows; r += 2) {
+      const std::pair<V, V> a = row(r), b = row(r + 1);
+      const V d0 = finish(r, a), d1 = finish(r + 1, b);
+      store_partial<A>(dx + r * cols, cols, d0);
+      store_partial<A>(dx + (r + 1) * cols, cols, d1);
+    }
+    if (r < rows) store_partial<A>(dx + r * cols, cols, finish(r, row(r)));
+    return;
+  }
   const bool stream = cols >= 256 && rows * cols >= kStreamMinBytes / sizeof(float);
   for (std::size_t r = 0; r < rows; ++r) {
     const float* yr = y + r * cols;

@@ -306,9 +306,9 @@ SIMDACT_INLINE void store_partial(float* p, std::size_t n, vf<A> v) {
   for (std::size_t i = 0; i < n; ++i) p[i] = buf[i];
 }
 
-// Stores v to p (aligned to 64 bytes) with a non-temporal store where the ISA has one (AVX2, AVX-512):
-// the line goes to memory without being read first (no read-for-ownership). Callers end the kernel
-// with stream_fence<A>() so the stores are ordered before the kernel returns.
+// Stores v to p (aligned to the vector size) with a non-temporal store where the ISA has one (AVX2,
+// AVX-512): the line goes to memory without being read first (no read-for-ownership). Callers end
+// the kernel with stream_fence<A>() so the stores are ordered before the kernel returns.
 template <class A>
 SIMDACT_INLINE void store_stream(float* p, vf<A> v) {
 #if defined(__AVX512F__)

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/buffers.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -49,14 +50,11 @@ Domain first_input_domain(const std::string& op) {
   return Domain::kWide;
 }
 
-// splitmix64, fixed seeds: cheap enough to fill 3 x 128 MiB in well under a second.
+// splitmix64 (bench/buffers.hpp), fixed seeds.
 void fill(float* p, std::size_t n, Domain d, std::uint64_t seed) {
   std::uint64_t s = seed;
   for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
+    const std::uint64_t z = simdact_bench::splitmix(&s);
     const double k = static_cast<double>(z >> 40);  // 24 random bits, [0, 2^24)
     float v = 0.0f;
     switch (d) {  // every value below is exact in float except kWide's, which is clamped
@@ -72,15 +70,8 @@ void fill(float* p, std::size_t n, Domain d, std::uint64_t seed) {
   }
 }
 
-struct FreeDeleter {
-  void operator()(float* p) const { std::free(p); }
-};
-using Buffer = std::unique_ptr<float, FreeDeleter>;
-
-Buffer allocate(std::size_t n) {
-  const std::size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
-  return Buffer(static_cast<float*>(std::aligned_alloc(64, bytes)));
-}
+using simdact_bench::allocate;  // bench/buffers.hpp
+using simdact_bench::Buffer;
 
 struct Buffers {
   Buffer a, b, out;

@@ -41,7 +41,9 @@
 #include <string>
 #include <vector>
 
+#include "bench/buffers.hpp"
 #include "bench/peers/peers.hpp"
+#include "tests/reference.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -262,12 +264,7 @@ Domain first_input_domain(const std::string& op, bool wide) {
 // The ops that also run on the wide-tailed input.
 bool has_wide_variant(const std::string& op) { return op == "sigmoid" || op == "tanh"; }
 
-std::uint64_t splitmix(std::uint64_t* s) {
-  std::uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+using simdact_bench::splitmix;  // bench/buffers.hpp
 
 void fill(float* p, std::size_t n, Domain d, std::uint64_t seed) {
   std::uint64_t s = seed;
@@ -297,17 +294,8 @@ void fill(float* p, std::size_t n, Domain d, std::uint64_t seed) {
   }
 }
 
-struct FreeDeleter {
-  void operator()(float* p) const { std::free(p); }
-};
-using Buffer = std::unique_ptr<float, FreeDeleter>;
-
-Buffer allocate(std::size_t n) {
-  const std::size_t bytes = (n * sizeof(float) + 64 + 63) / 64 * 64;  // + 64 bytes of padding
-  auto* p = static_cast<float*>(std::aligned_alloc(64, bytes));
-  if (p != nullptr) std::memset(p, 0, bytes);  // faults the pages in before any timing
-  return Buffer(p);
-}
+using simdact_bench::allocate;
+using simdact_bench::Buffer;
 
 struct SizeBuffers {
   std::map<Domain, Buffer> inputs;
@@ -428,26 +416,9 @@ void register_all() {
 // ---------------------------------------------------------------------------------------------------
 // --peer-accuracy
 
-float from_bits(std::uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
-
-double sigmoid_ref(double x) {
-  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1.0 + e);
-}
-
-// |y - ref| in float ULPs at ref (units of 2^-149 below FLT_MIN), as tests/util.hpp's ulp_error.
-double ulp_error(float y, double ref) {
-  if (std::isnan(ref) || std::isnan(y)) return std::isnan(ref) && std::isnan(y) ? 0.0 : INFINITY;
-  if (std::isinf(ref)) return static_cast<double>(y) == ref ? 0.0 : INFINITY;
-  int e;
-  std::frexp(std::fabs(ref) < 0x1p-126 ? 0x1p-126 : ref, &e);
-  return std::fabs(static_cast<double>(y) - ref) / std::ldexp(1.0, e - 24);
-}
+using simdact_test::from_bits;    // tests/reference.hpp: the references of the test suite
+using simdact_test::sigmoid_ref;
+using simdact_test::ulp_error;
 
 struct Padded {  // a float vector with the peers' read-past-the-end padding
   Buffer data;

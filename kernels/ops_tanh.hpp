@@ -58,11 +58,7 @@ SIMDACT_INLINE vf<A> tanh_lut8(const float* t, vi<A> i) {
 #if defined(__AVX2__)
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) return _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), i);
 #endif
-  alignas(64) int32_t idx[vf<A>::size];
-  alignas(64) float out[vf<A>::size];
-  i.store_aligned(idx);
-  for (std::size_t k = 0; k < vf<A>::size; ++k) out[k] = t[idx[k]];
-  return vf<A>::load_aligned(out);
+  return lut_generic<A>(t, i);
 }
 
 template <class A, std::size_t N, std::size_t D>

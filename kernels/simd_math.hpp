@@ -190,6 +190,16 @@ SIMDACT_INLINE vf<A> expm1_pos(vf<A> u) {
 // out of the loops). AVX-512: one vpermps (vpermi2ps for 32 entries); AVX2: two resp. four vpermps
 // and blends on the index bits; NEON: byte-table lookups (tbl) of the four bytes of each lane.
 
+// t[i] lane by lane through memory: the fallback of the lookups below for an ISA without its own.
+template <class A>
+SIMDACT_INLINE vf<A> lut_generic(const float* t, vi<A> i) {
+  alignas(64) int32_t idx[vf<A>::size];
+  alignas(64) float out[vf<A>::size];
+  i.store_aligned(idx);
+  for (std::size_t k = 0; k < vf<A>::size; ++k) out[k] = t[idx[k]];
+  return vf<A>::load_aligned(out);
+}
+
 template <class A>
 SIMDACT_INLINE vf<A> lut16(const float* t, vi<A> i) {
 #if defined(__AVX512F__)
@@ -209,11 +219,7 @@ SIMDACT_INLINE vf<A> lut16(const float* t, vi<A> i) {
     return vreinterpretq_f32_u8(vqtbl4q_u8(tb, b));
   }
 #endif
-  alignas(64) int32_t idx[vf<A>::size];
-  alignas(64) float out[vf<A>::size];
-  i.store_aligned(idx);
-  for (std::size_t k = 0; k < vf<A>::size; ++k) out[k] = t[idx[k]];
-  return vf<A>::load_aligned(out);
+  return lut_generic<A>(t, i);
 }
 
 template <class A>
@@ -242,11 +248,7 @@ SIMDACT_INLINE vf<A> lut32(const float* t, vi<A> i) {
     return vreinterpretq_f32_u8(vqtbx4q_u8(vqtbl4q_u8(t0, b), t1, vsubq_u8(b, vdupq_n_u8(64))));
   }
 #endif
-  alignas(64) int32_t idx[vf<A>::size];
-  alignas(64) float out[vf<A>::size];
-  i.store_aligned(idx);
-  for (std::size_t k = 0; k < vf<A>::size; ++k) out[k] = t[idx[k]];
-  return vf<A>::load_aligned(out);
+  return lut_generic<A>(t, i);
 }
 
 // ISA-specific pieces xsimd 8.1 lacks (masked memory access, max reduction). Each translation unit

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "simdact/simdact.h"
+#include "tests/reference.hpp"
 
 namespace {
 
@@ -44,22 +45,9 @@ const Op kOps[] = {
 };
 constexpr int kNumOps = sizeof kOps / sizeof kOps[0];
 
-double sigmoid_ref(double x) {
-  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1.0 + e);
-}
-
-float from_bits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-uint32_t to_bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
+using simdact_test::from_bits;
+using simdact_test::sigmoid_ref;
+using simdact_test::to_bits;
 
 // 1 / ulp(ref) for a double ref, from its exponent field: the float ULP of ref's binade, 2^-149 below
 // FLT_MIN. A table lookup: this runs 2^32 times per op and ISA.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "simdact/simdact.h"
+#include "tests/reference.hpp"  // from_bits, to_bits, ulp_error, sigmoid_ref, tanh_ref
 
 namespace simdact_test {
 
@@ -47,35 +48,6 @@ class IsaTest : public ::testing::TestWithParam<simdact_isa> {
                              return std::string(simdact_isa_name(i.param));         \
                            })
 
-inline float from_bits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
-inline uint32_t to_bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-
-// |y - ref| in units of the float ULP at ref (2^(e-23) for |ref| in [2^e, 2^(e+1)), e >= -126).
-// ref is a double-precision value: a double's rounding error (2^-53 relative) is 2^-29 float ULP,
-// far below the bounds tested, so this distance decides the float result's error.
-inline double ulp_error(float y, double ref) {
-  if (std::isnan(ref) || std::isnan(y)) return std::isnan(ref) && std::isnan(y) ? 0.0 : INFINITY;
-  if (std::isinf(ref)) return static_cast<double>(y) == ref ? 0.0 : INFINITY;
-  int e;
-  std::frexp(std::fabs(ref) < 0x1p-126 ? 0x1p-126 : ref, &e);
-  return std::fabs(static_cast<double>(y) - ref) / std::ldexp(1.0, e - 24);
-}
-
-// The formulas in double precision (the seed's, evaluated without overflow).
-inline double sigmoid_ref(double x) {
-  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1.0 + e);
-}
-inline double tanh_ref(double x) { return std::tanh(x); }
 
 // Uniform floats in [lo, hi).
 inline std::vector<float> uniform(std::size_t n, float lo, float hi, uint32_t seed) {

@@ -43,6 +43,7 @@
 
 #include "simdact/simdact.h"
 #include "tests/kernel_calls.hpp"
+#include "tests/reference.hpp"
 
 namespace {
 
@@ -108,31 +109,10 @@ constexpr std::size_t kNumKernels = sizeof(kKernels) / sizeof(kKernels[0]);
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-uint32_t to_bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-float from_bits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
-
-double sigmoid_ref(double x) {
-  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1.0 + e);
-}
-
-// |y - ref| in units of the float ULP at ref (2^-149 below FLT_MIN); as tests/util.hpp.
-double ulp_error(float y, double ref) {
-  if (std::isnan(ref) || std::isnan(y)) return std::isnan(ref) && std::isnan(y) ? 0.0 : INFINITY;
-  if (std::isinf(ref)) return static_cast<double>(y) == ref ? 0.0 : INFINITY;
-  int e;
-  std::frexp(std::fabs(ref) < 0x1p-126 ? 0x1p-126 : ref, &e);
-  return std::fabs(static_cast<double>(y) - ref) / std::ldexp(1.0, e - 24);
-}
+using simdact_test::from_bits;
+using simdact_test::sigmoid_ref;
+using simdact_test::to_bits;
+using simdact_test::ulp_error;
 
 // d rounded to float (to nearest, overflowing to +-inf as IEEE does; C++ leaves the out-of-range
 // conversion undefined, so it is spelled out).

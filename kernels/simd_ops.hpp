@@ -301,23 +301,6 @@ SIMDACT_INLINE void scale_rows2(float* y0, float* y1, std::size_t cols, vf<A> in
   }
 }
 
-// out[i] = e[i] * inv with non-temporal stores for the 64-byte aligned lines of out (ordinary stores
-// for the partial lines at both ends).
-template <class A>
-SIMDACT_INLINE void scale_stream(const float* e, float* out, std::size_t n, vf<A> inv) {
-  using V = vf<A>;
-  constexpr std::size_t W = V::size;
-  std::size_t head = ((64 - (reinterpret_cast<std::uintptr_t>(out) & 63)) & 63) / sizeof(float);
-  if (head > n) head = n;
-  for (std::size_t i = 0; i < head; i += W) {  // head < 16 floats: up to two AVX2 vectors
-    if (head - i >= W) (V::load_unaligned(e + i) * inv).store_unaligned(out + i);
-    else store_partial<A>(out + i, head - i, load_partial<A>(e + i, head - i, 0.0f) * inv);
-  }
-  std::size_t i = head;
-  for (; i + W <= n; i += W) store_stream<A>(out + i, V::load_unaligned(e + i) * inv);
-  if (i < n) store_partial<A>(out + i, n - i, load_partial<A>(e + i, n - i, 0.0f) * inv);
-}
-
 // softmax(x)_j = e^(x_j - max) / sum_k e^(x_k - max), row by row, in three passes (max and min;
 // exp, store and sum; scale by the reciprocal of the sum).
 //   Max error: relative 2e-6 for every output >= FLT_MIN, rows of any length (measured: README):
@@ -367,8 +350,7 @@ SIMDACT_INLINE void softmax_rows(const float* x, float* y, std::size_t rows, std
     const double total = mm.max - mm.min < 32.0f ? softmax_exp_row<A, false>(xr, er, cols, neg_m)
                                                  : softmax_exp_row<A, true>(xr, er, cols, neg_m);
     const V inv(static_cast<float>(1.0 / total));
-    if (stream) scale_stream<A>(er, yr, cols, inv);
-    else map_unary<A>(yr, yr, cols, [inv](V v) { return v * inv; });
+    map_unary<A>(er, yr, cols, [inv](V v) { return v * inv; }, stream);  // er == yr unless streaming
   }
   if (stream) stream_fence<A>();
 }

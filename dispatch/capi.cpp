@@ -49,6 +49,42 @@ bool rows_to_n(std::size_t rows, std::size_t cols, std::size_t& n) {
   return true;
 }
 
+// The strided row kinds: x row r is x[r*ldx, r*ldx + cols), the same for y. ld >= cols; the spans
+// from the first to the last element must be valid ranges; in place is x == y with ldx == ldy; else
+// no element may be shared: exactly for ldx == ldy (the rows of y shifted by d floats against those of
+// x, d = q*ld + s, share an element iff some row pair lines up with overlapping columns), by the spans
+// for different lds (conservative: disjoint spans). Misaligned shifts (not a multiple of a float) count
+// as overlap when the spans meet.
+simdact_status check_strided(const float* x, std::size_t ldx, const float* y, std::size_t ldy, std::size_t rows,
+                             std::size_t cols, bool& done) {
+  done = false;
+  if (ldx < cols || ldy < cols) return SIMDACT_ERR_INVALID_ARGUMENT;
+  if (rows == 0 || cols == 0) {
+    done = true;
+    return SIMDACT_OK;
+  }
+  if (cols > kMaxElements) return SIMDACT_ERR_INVALID_ARGUMENT;
+  std::size_t span_x, span_y;  // (rows - 1) * ld + cols, without overflow
+  if (!rows_to_n(rows - 1, ldx, span_x) || span_x > kMaxElements - cols) return SIMDACT_ERR_INVALID_ARGUMENT;
+  if (!rows_to_n(rows - 1, ldy, span_y) || span_y > kMaxElements - cols) return SIMDACT_ERR_INVALID_ARGUMENT;
+  span_x += cols;
+  span_y += cols;
+  if (bad_range(x, span_x) || bad_range(y, span_y)) return SIMDACT_ERR_INVALID_ARGUMENT;
+  if (x == y && ldx == ldy) return SIMDACT_OK;  // in place
+  const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(x), b = reinterpret_cast<std::uintptr_t>(y);
+  const bool spans_meet = a < b + span_y * sizeof(float) && b < a + span_x * sizeof(float);
+  if (!spans_meet) return SIMDACT_OK;
+  if (ldx != ldy || (a > b ? a - b : b - a) % sizeof(float) != 0) return SIMDACT_ERR_INVALID_ARGUMENT;
+  // Same ld, shifted by d > 0 floats (the later one against the earlier): d = q*ld + s, 0 <= s < ld.
+  // Column c of row r in the later block is element r*ld + c + d of the earlier's frame: it lands in
+  // row r + q at column c + s (if c + s < ld) or row r + q + 1 at column c + s - ld.
+  const std::size_t ld = ldx, d = (a > b ? a - b : b - a) / sizeof(float);
+  const std::size_t q = d / ld, s = d % ld;
+  const bool same_row = q < rows && s < cols;                            // c + s < cols for c = 0
+  const bool next_row = q + 1 < rows && s + cols > ld;                    // c + s - ld >= 0 for c = cols - 1
+  return same_row || next_row ? SIMDACT_ERR_INVALID_ARGUMENT : SIMDACT_OK;
+}
+
 }  // namespace
 }  // namespace simdact
 
@@ -98,6 +134,14 @@ using simdact::active;
     bool done;                                                                                   \
     const simdact_status s = simdact::check2(a, b, out, n, done);                                \
     if (s == SIMDACT_OK && !done) active().op(a, b, out, rows, cols);                            \
+    return s;                                                                                    \
+  }
+
+#define SIMDACT_CAPI_rows_strided(op)                                                            \
+  simdact_status simdact_##op##_f32(const float* x, size_t ldx, float* y, size_t ldy, size_t rows, size_t cols) { \
+    bool done;                                                                                   \
+    const simdact_status s = simdact::check_strided(x, ldx, y, ldy, rows, cols, done);           \
+    if (s == SIMDACT_OK && !done) active().op(x, ldx, y, ldy, rows, cols);                       \
     return s;                                                                                    \
   }
 

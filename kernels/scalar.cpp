@@ -81,28 +81,151 @@ void leaky_relu_backward(const float* x, const float* dy, float* dx, std::size_t
   for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * positive_factor(x[i], slope);
 }
 
-// Softmax in double: max, exp(x - max), sum, divide. A row holding NaN or +inf, or whose entries
-// are all -inf, has no meaningful max and gives NaN everywhere; -inf entries of other rows give 0.
-void softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
-  for (std::size_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * cols;
-    float* yr = y + r * cols;
-    double m = -std::numeric_limits<double>::infinity();
-    bool nan = false;
-    for (std::size_t j = 0; j < cols; ++j) {
-      const double v = xr[j];
-      nan |= std::isnan(v);
-      if (v > m) m = v;
-    }
-    if (nan || std::isinf(m)) {
-      for (std::size_t j = 0; j < cols; ++j) yr[j] = std::numeric_limits<float>::quiet_NaN();
-      continue;
-    }
-    double sum = 0.0;
-    for (std::size_t j = 0; j < cols; ++j) sum += exp_clamped(static_cast<double>(xr[j]) - m);
-    for (std::size_t j = 0; j < cols; ++j)
-      yr[j] = static_cast<float>(exp_clamped(static_cast<double>(xr[j]) - m) / sum);
+namespace {
+
+// The max of a row in double; false if the row holds NaN or +inf or is all -inf (no meaningful max:
+// every output is NaN then, for softmax and log-softmax alike).
+bool row_max(const float* xr, std::size_t cols, double& m) {
+  m = -std::numeric_limits<double>::infinity();
+  bool nan = false;
+  for (std::size_t j = 0; j < cols; ++j) {
+    const double v = xr[j];
+    nan |= std::isnan(v);
+    if (v > m) m = v;
   }
+  return !(nan || std::isinf(m));
+}
+
+// Softmax of one row in double: max, exp(x - max), sum, divide; -inf entries give 0.
+void softmax_row(const float* xr, float* yr, std::size_t cols) {
+  double m;
+  if (!row_max(xr, cols, m)) {
+    for (std::size_t j = 0; j < cols; ++j) yr[j] = std::numeric_limits<float>::quiet_NaN();
+    return;
+  }
+  double sum = 0.0;
+  for (std::size_t j = 0; j < cols; ++j) sum += exp_clamped(static_cast<double>(xr[j]) - m);
+  for (std::size_t j = 0; j < cols; ++j) yr[j] = static_cast<float>(exp_clamped(static_cast<double>(xr[j]) - m) / sum);
+}
+
+// Log-softmax of one row in double: (x - max) - log(sum exp(x - max)), one rounding; -inf -> -inf.
+void log_softmax_row(const float* xr, float* yr, std::size_t cols) {
+  double m;
+  if (!row_max(xr, cols, m)) {
+    for (std::size_t j = 0; j < cols; ++j) yr[j] = std::numeric_limits<float>::quiet_NaN();
+    return;
+  }
+  double sum = 0.0;
+  for (std::size_t j = 0; j < cols; ++j) sum += exp_clamped(static_cast<double>(xr[j]) - m);
+  const double l = std::log(sum);
+  for (std::size_t j = 0; j < cols; ++j) yr[j] = static_cast<float>((static_cast<double>(xr[j]) - m) - l);
+}
+
+}  // namespace
+
+void softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) softmax_row(x + r * cols, y + r * cols, cols);
+}
+
+void softmax_strided(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) softmax_row(x + r * ldx, y + r * ldy, cols);
+}
+
+void log_softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) log_softmax_row(x + r * cols, y + r * cols, cols);
+}
+
+void log_softmax_strided(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
+                         std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) log_softmax_row(x + r * ldx, y + r * ldy, cols);
+}
+
+// dx = dy - exp(y) * sum(dy), in double, one rounding; y clamped to <= 88 (a log-softmax output is <= 0).
+void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* yr = y + r * cols;
+    const float* dyr = dy + r * cols;
+    float* dxr = dx + r * cols;
+    double sum = 0.0;
+    for (std::size_t j = 0; j < cols; ++j) sum += dyr[j];
+    for (std::size_t j = 0; j < cols; ++j)
+      dxr[j] = static_cast<float>(static_cast<double>(dyr[j]) - std::exp(yr[j] < -200.0f ? -200.0 : (yr[j] > 88.0f ? 88.0 : yr[j])) * sum);
+  }
+}
+
+namespace {
+
+constexpr double kInvSqrt2 = 0.70710678118654752440;
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+constexpr double kGeluTanhK1 = 1.5957691216057307;   // 2 sqrt(2/pi)
+constexpr double kGeluTanhC = 0.044715;
+
+// sigmoid(v) and sigmoid(v) (1 - sigmoid(v)) in double, stable for any v (e = e^-|v| <= 1).
+double sigmoid_d(double v) {
+  if (v >= 0) return 1.0 / (1.0 + exp_clamped(-v));
+  const double e = exp_clamped(v);
+  return e / (1.0 + e);
+}
+double sigmoid_slope_d(double v) {
+  if (std::fabs(v) > 200.0) return 0.0;  // e^-200 would be wrong where a huge factor multiplies it
+  const double e = std::exp(-std::fabs(v));
+  return e / ((1.0 + e) * (1.0 + e));
+}
+
+// The forward formulas in double; x is not NaN. Limits at -inf taken explicitly (x * 0 is NaN).
+double gelu_d(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : 0.5 * x * std::erfc(-x * kInvSqrt2); }
+double gelu_tanh_arg(double x) { return kGeluTanhK1 * (x + kGeluTanhC * x * x * x); }
+double gelu_tanh_d(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : x * sigmoid_d(gelu_tanh_arg(x)); }
+double silu_d(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : x * sigmoid_d(x); }
+double softplus_d(double x) { return (x > 0 ? x : 0.0) + std::log1p(exp_clamped(-std::fabs(x))); }
+
+// The derivatives in double; x is not NaN.
+double gelu_grad_d(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  return 0.5 * std::erfc(-x * kInvSqrt2) + x * kInvSqrt2Pi * exp_clamped(-0.5 * x * x);
+}
+double gelu_tanh_grad_d(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  const double v = gelu_tanh_arg(x);
+  const double dv = kGeluTanhK1 * (1.0 + 3.0 * kGeluTanhC * x * x);
+  return sigmoid_d(v) + x * dv * sigmoid_slope_d(v);
+}
+double silu_grad_d(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  return sigmoid_d(x) + x * sigmoid_slope_d(x);
+}
+
+template <class F>
+void map1(const float* x, float* y, std::size_t n, F f) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = std::isnan(x[i]) ? x[i] : static_cast<float>(f(static_cast<double>(x[i])));
+}
+// dx = dy * f'(x) with f'(x) evaluated in double and rounded to float (as the SIMD kernels form it in
+// float: so dy = inf gives NaN where f'(x) underflows, in both), the product rounded once; NaN x -> NaN.
+template <class F>
+void map_grad(const float* x, const float* dy, float* dx, std::size_t n, F f) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float d = static_cast<float>(f(static_cast<double>(x[i])));
+    dx[i] = std::isnan(x[i]) ? x[i] : dy[i] * d;
+  }
+}
+
+}  // namespace
+
+void gelu(const float* x, float* y, std::size_t n) { map1(x, y, n, gelu_d); }
+void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n) { map_grad(x, dy, dx, n, gelu_grad_d); }
+void gelu_tanh(const float* x, float* y, std::size_t n) { map1(x, y, n, gelu_tanh_d); }
+void gelu_tanh_backward(const float* x, const float* dy, float* dx, std::size_t n) {
+  map_grad(x, dy, dx, n, gelu_tanh_grad_d);
+}
+void silu(const float* x, float* y, std::size_t n) { map1(x, y, n, silu_d); }
+void silu_backward(const float* x, const float* dy, float* dx, std::size_t n) { map_grad(x, dy, dx, n, silu_grad_d); }
+void softplus(const float* x, float* y, std::size_t n) { map1(x, y, n, softplus_d); }
+void softplus_backward(const float* x, const float* dy, float* dx, std::size_t n) { map_grad(x, dy, dx, n, sigmoid_d); }
+void elu(const float* x, float* y, std::size_t n, float alpha) {
+  map1(x, y, n, [alpha](double v) { return v > 0 ? v : static_cast<double>(alpha) * std::expm1(v < -200.0 ? -200.0 : v); });
+}
+void elu_backward(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
+  map_grad(x, dy, dx, n, [alpha](double v) { return v > 0 ? 1.0 : static_cast<double>(alpha) * exp_clamped(v); });
 }
 
 // dx = y * (dy - sum(dy*y)); the row sum is accumulated in double, the rest is f32.

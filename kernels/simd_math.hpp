@@ -53,6 +53,23 @@ SIMDACT_INLINE vf<A> divide(vf<A> a, vf<A> b) {
   return a / b;
 }
 
+// 1/d approximately (relative error <= 2^-12 on x86, ~2^-16 on NEON after one Newton step): for
+// corrections that are themselves ~2^-24 of the result.
+template <class A>
+SIMDACT_INLINE vf<A> recip_approx(vf<A> d) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<A, xsimd::avx512bw>::value) return _mm512_rcp14_ps(d);
+#elif defined(__AVX2__)
+  if constexpr (std::is_same<A, xsimd::fma3<xsimd::avx2>>::value) return _mm256_rcp_ps(d);
+#elif defined(__aarch64__)
+  if constexpr (std::is_same<A, xsimd::neon64>::value) {
+    const float32x4_t r = vrecpeq_f32(d);
+    return vmulq_f32(r, vrecpsq_f32(d, r));
+  }
+#endif
+  return vf<A>(1.0f) / d;
+}
+
 // max(c, v) that returns v when v is NaN, on every ISA: x86 maxps returns its second operand when
 // either is NaN, and NEON's fmax returns NaN. Used for clamps that must let NaN through.
 template <class A>
@@ -161,9 +178,9 @@ struct split {
   vf<A> hi, lo;
 };
 template <class A>
-SIMDACT_INLINE split<A> exp_split(vf<A> z) {
+SIMDACT_INLINE split<A> exp_split(vf<A> z, vf<A> zlo = vf<A>(0.0f)) {
   using F = vf<A>;
-  const reduced<A> x = reduce_ln2<A>(z, F(0.0f));
+  const reduced<A> x = reduce_ln2<A>(z, zlo);
   const F s = fmadd<A>(x.r * x.r, q6<A>(x.r), x.r);
   const F hi = F(1.0f) + s;
   const F lo = s - (hi - F(1.0f));  // hi - 1 is exact (Sterbenz), so is lo
@@ -182,6 +199,52 @@ SIMDACT_INLINE vf<A> expm1_pos(vf<A> u) {
   if constexpr (has_scalef<A>) p2 = _mm512_scalef_ps(F(1.0f), x.nf);
 #endif
   return fmadd<A>(p2, em1r, p2 - F(1.0f));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Float vectors widened to two double vectors (lanes [0, W/2) and [W/2, W)) and narrowed back with
+// one rounding per lane: for sums and differences that must not round in float (log-softmax).
+template <class A>
+using vd = xsimd::batch<double, A>;
+template <class A>
+struct wide {
+  vd<A> lo, hi;
+};
+template <class A>
+SIMDACT_INLINE wide<A> widen(vf<A> v) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<A, xsimd::avx512bw>::value)
+    return {_mm512_cvtps_pd(_mm512_castps512_ps256(v)), _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1))};
+#elif defined(__AVX2__)
+  if constexpr (std::is_same<A, xsimd::fma3<xsimd::avx2>>::value)
+    return {_mm256_cvtps_pd(_mm256_castps256_ps128(v)), _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))};
+#elif defined(__aarch64__)
+  if constexpr (std::is_same<A, xsimd::neon64>::value)
+    return {vcvt_f64_f32(vget_low_f32(v)), vcvt_high_f64_f32(v)};
+#endif
+  alignas(64) float f[vf<A>::size];
+  alignas(64) double d[vf<A>::size];
+  v.store_aligned(f);
+  for (std::size_t i = 0; i < vf<A>::size; ++i) d[i] = f[i];
+  return {vd<A>::load_aligned(d), vd<A>::load_aligned(d + vd<A>::size)};
+}
+template <class A>
+SIMDACT_INLINE vf<A> narrow(vd<A> lo, vd<A> hi) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<A, xsimd::avx512bw>::value)
+    return _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)), _mm512_cvtpd_ps(hi), 1);
+#elif defined(__AVX2__)
+  if constexpr (std::is_same<A, xsimd::fma3<xsimd::avx2>>::value)
+    return _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo));
+#elif defined(__aarch64__)
+  if constexpr (std::is_same<A, xsimd::neon64>::value) return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi);
+#endif
+  alignas(64) float f[vf<A>::size];
+  alignas(64) double d[vf<A>::size];
+  lo.store_aligned(d);
+  hi.store_aligned(d + vd<A>::size);
+  for (std::size_t i = 0; i < vf<A>::size; ++i) f[i] = static_cast<float>(d[i]);
+  return vf<A>::load_aligned(f);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -315,8 +315,11 @@ SIMDACT_INLINE void scale_rows2(float* y0, float* y1, std::size_t cols, vf<A> in
 //   exponentials go to a buffer on the stack (8 KiB) and y is written once with non-temporal stores,
 //   so it is not read from memory first (the same results as one-row calls; a large output would not
 //   stay in the cache anyway).
+//   Strided rows (softmax_strided): row r at x + r*ldx and y + r*ldy; the same per-row arithmetic, so
+//   the same bits as the contiguous call on the same rows (pairs and streaming decided alike).
 template <class A>
-SIMDACT_INLINE void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t cols, std::size_t stream_bytes) {
+SIMDACT_INLINE void softmax_rows(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
+                                 std::size_t cols, std::size_t stream_bytes) {
   using V = vf<A>;
   constexpr std::size_t kStreamCols = 2048;
   constexpr std::size_t kPairCols = 512;  // rows shorter than this go two at a time
@@ -326,10 +329,10 @@ SIMDACT_INLINE void softmax_rows(const float* x, float* y, std::size_t rows, std
   std::size_t r = 0;
   if (!stream && cols < kPairCols) {
     for (; r + 2 <= rows; r += 2) {
-      const float* x0 = x + r * cols;
-      const float* x1 = x0 + cols;
-      float* y0 = y + r * cols;
-      float* y1 = y0 + cols;
+      const float* x0 = x + r * ldx;
+      const float* x1 = x0 + ldx;
+      float* y0 = y + r * ldy;
+      float* y1 = y0 + ldy;
       const row_range<A> a = row_max_min<A>(x0, cols);
       const row_range<A> b = row_max_min<A>(x1, cols);
       double t0, t1;
@@ -342,8 +345,8 @@ SIMDACT_INLINE void softmax_rows(const float* x, float* y, std::size_t rows, std
     }
   }
   for (; r < rows; ++r) {
-    const float* xr = x + r * cols;
-    float* yr = y + r * cols;
+    const float* xr = x + r * ldx;
+    float* yr = y + r * ldy;
     float* er = stream ? buf : yr;
     const row_range<A> mm = row_max_min<A>(xr, cols);
     const V neg_m(-mm.max);
@@ -357,7 +360,12 @@ SIMDACT_INLINE void softmax_rows(const float* x, float* y, std::size_t rows, std
 
 template <class A>
 void softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
-  softmax_rows<A>(x, y, rows, cols, kStreamMinBytes);
+  softmax_rows<A>(x, cols, y, cols, rows, cols, kStreamMinBytes);
+}
+
+template <class A>
+void softmax_strided(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows, std::size_t cols) {
+  softmax_rows<A>(x, ldx, y, ldy, rows, cols, kStreamMinBytes);
 }
 
 // sum(dy*y) of one row: float FMA accumulators moved into a double every 16 blocks; where that is
@@ -436,3 +444,8 @@ void softmax_backward(const float* y, const float* dy, float* dx, std::size_t ro
 
 }  // namespace SIMDACT_ISA_NS
 }  // namespace simdact
+#include "kernels/ops_log_softmax.hpp"
+#include "kernels/ops_silu.hpp"
+#include "kernels/ops_elu.hpp"
+#include "kernels/ops_softplus.hpp"
+#include "kernels/ops_gelu.hpp"

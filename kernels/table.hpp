@@ -14,6 +14,8 @@ using unary_p_fn = void (*)(const float* x, float* y, std::size_t n, float p);
 using binary_p_fn = void (*)(const float* a, const float* b, float* out, std::size_t n, float p);
 using rows_fn = void (*)(const float* x, float* y, std::size_t rows, std::size_t cols);
 using rows_binary_fn = void (*)(const float* a, const float* b, float* out, std::size_t rows, std::size_t cols);
+using rows_strided_fn = void (*)(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
+                                 std::size_t cols);
 
 struct kernel_table {
   simdact_isa isa;

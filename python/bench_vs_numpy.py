@@ -7,6 +7,10 @@ Element-wise ops on n = 1 Mi float32 elements, softmax on 1024 x 1024 (row-wise)
 same float32 arrays; the seed's code is the one in ../shared/seed-activations.md (Module classes,
 forward / backward). "simdact" is the same call shape as the seed (a new output array each call);
 "out=" reuses a preallocated output. Each figure is the median time per call over --time seconds.
+The ops beyond the seed (log_softmax, gelu_tanh, silu, softplus, elu and their backward) have no seed
+code: they are timed against the plain numpy formula in float32 (marked "numpy formula"; GELU's erf
+form has none in numpy and is left out). "softmax a[:, :k]" is a block of columns of the softmax input,
+which simdact reads in place (the strided entry point) and the seed's code takes as a view too.
 """
 
 import argparse
@@ -144,6 +148,45 @@ def main():
         ("softmax_backward %dx%d" % (args.rows, args.cols), args.rows * args.cols, lambda: s_soft.backward(sx, sdy),
          lambda: simdact.softmax_backward(p, sdy), lambda: simdact.softmax_backward(p, sdy, out=sout)),
     ]
+    # A block of columns (a strided view, no copy on simdact's side).
+    half = max(args.cols // 2, 1)
+    block, block_out = sx[:, :half], np.empty((args.rows, half), np.float32)
+    cases.append(("softmax a[:, :%d] (strided)" % half, args.rows * half, lambda: SeedSoftmax().forward(block),
+                  lambda: simdact.softmax(block), lambda: simdact.softmax(block, out=block_out)))
+    # Beyond the seed: against the plain numpy formula (float32 throughout).
+    k = np.float32(np.sqrt(2.0 / np.pi))
+    half32, one32 = np.float32(0.5), np.float32(1.0)
+
+    def np_log_softmax(a):
+        z = a - a.max(axis=1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+    def np_sigmoid(a):
+        return one32 / (one32 + np.exp(-a))
+
+    def np_gelu_tanh(a):
+        return half32 * a * (one32 + np.tanh(k * (a + np.float32(0.044715) * a * a * a)))
+
+    lsm = simdact.log_softmax(sx)
+    beyond = [
+        ("log_softmax %dx%d" % (args.rows, args.cols), args.rows * args.cols, lambda: np_log_softmax(sx),
+         lambda: simdact.log_softmax(sx), lambda: simdact.log_softmax(sx, out=sout)),
+        ("log_softmax_backward %dx%d" % (args.rows, args.cols), args.rows * args.cols,
+         lambda: sdy - np.exp(lsm) * sdy.sum(axis=1, keepdims=True),
+         lambda: simdact.log_softmax_backward(lsm, sdy), lambda: simdact.log_softmax_backward(lsm, sdy, out=sout)),
+        ("gelu_tanh", n, lambda: np_gelu_tanh(x), lambda: simdact.gelu_tanh(x), lambda: simdact.gelu_tanh(x, out=out)),
+        ("silu", n, lambda: x * np_sigmoid(x), lambda: simdact.silu(x), lambda: simdact.silu(x, out=out)),
+        ("silu_backward", n, lambda: dy * (lambda s: s * (one32 + x * (one32 - s)))(np_sigmoid(x)),
+         lambda: simdact.silu_backward(x, dy), lambda: simdact.silu_backward(x, dy, out=out)),
+        ("softplus", n, lambda: np.logaddexp(np.float32(0), x), lambda: simdact.softplus(x),
+         lambda: simdact.softplus(x, out=out)),
+        ("elu", n, lambda: np.where(x > 0, x, np.expm1(x)), lambda: simdact.elu(x), lambda: simdact.elu(x, out=out)),
+        ("elu_backward", n, lambda: dy * np.where(x > 0, one32, np.exp(x)), lambda: simdact.elu_backward(x, dy),
+         lambda: simdact.elu_backward(x, dy, out=out)),
+    ]
+    for name, elems, np_f, ours_f, ours_out_f in beyond:
+        if name.split()[0] in simdact._lib.kernels:  # the library has the kernel
+            cases.append((name + " (numpy formula)", elems, np_f, ours_f, ours_out_f))
     # The optional fast kernels, against the seed's exact ones, if the library has them.
     for op, seed_cls in (("sigmoid_fast", SeedSigmoid), ("tanh_fast", SeedTanh)):
         if hasattr(simdact, op):

@@ -102,6 +102,70 @@ static void check_kernels(void) {
       }
     }
     CHECK(sdx[0] == -0.5f && sdx[1] == 0.5f); /* 0.5 * (1 - 2), 0.5 * (3 - 2) */
+
+    /* log_softmax: log of the same probabilities; its backward dy - exp(y) * sum(dy) per row. */
+    CHECK(simdact_log_softmax_f32(sx, sy, 2, 2) == SIMDACT_OK);
+    CHECK(near(sy[0], (float)log(0.5), 1e-6f) && near(sy[1], (float)log(0.5), 1e-6f));
+    CHECK(near(sy[2], (float)log(0.25), 1e-6f) && near(sy[3], (float)log(0.75), 1e-6f));
+    CHECK(simdact_log_softmax_backward_f32(sy, sdy, sdx, 2, 2) == SIMDACT_OK);
+    for (r = 0; r < 2; ++r) {
+      const double sum = (double)sdy[2 * r] + sdy[2 * r + 1];
+      for (c = 0; c < 2; ++c)
+        CHECK(near(sdx[2 * r + c], (float)(sdy[2 * r + c] - exp((double)sy[2 * r + c]) * sum), 1e-6f));
+    }
+  }
+
+  {
+    /* The strided rows: the same 2 x 2 with ld 3 (NaN padding, never read) into ld 4 (never written). */
+    const float px[6] = {1.5f, 1.5f, NAN, 0.0f, 1.0986123f, NAN};
+    float py[8] = {7.0f, 7.0f, 7.0f, 7.0f, 7.0f, 7.0f, 7.0f, 7.0f};
+    CHECK(simdact_softmax_strided_f32(px, 3, py, 4, 2, 2) == SIMDACT_OK);
+    CHECK(py[0] == 0.5f && py[1] == 0.5f && near(py[4], 0.25f, 1e-6f) && near(py[5], 0.75f, 1e-6f));
+    CHECK(py[2] == 7.0f && py[3] == 7.0f && py[6] == 7.0f && py[7] == 7.0f);
+    CHECK(simdact_log_softmax_strided_f32(px, 3, py, 4, 2, 2) == SIMDACT_OK);
+    CHECK(near(py[0], (float)log(0.5), 1e-6f) && near(py[5], (float)log(0.75), 1e-6f));
+    CHECK(py[2] == 7.0f && py[3] == 7.0f && py[6] == 7.0f && py[7] == 7.0f);
+    CHECK(simdact_softmax_strided_f32(px, 1, py, 4, 2, 2) == SIMDACT_ERR_INVALID_ARGUMENT); /* ldx < cols */
+    CHECK(simdact_log_softmax_strided_f32(px, 3, py, 1, 2, 2) == SIMDACT_ERR_INVALID_ARGUMENT);
+  }
+
+  /* gelu (erf form and tanh form), silu, softplus, elu and their backward (forward input x). */
+  {
+    const double k = 0.7978845608028654; /* sqrt(2 / pi) */
+    CHECK(simdact_gelu_f32(x, y, N) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) CHECK(near(y[i], (float)(0.5 * x[i] * erfc(-x[i] / sqrt(2.0))), 1e-6f));
+    CHECK(simdact_gelu_backward_f32(x, dy, dx, N) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) {
+      const double phi = 0.3989422804014327 * exp(-0.5 * x[i] * x[i]);
+      CHECK(near(dx[i], (float)(dy[i] * (0.5 * erfc(-x[i] / sqrt(2.0)) + x[i] * phi)), 1e-6f));
+    }
+    CHECK(simdact_gelu_tanh_f32(x, y, N) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) {
+      const double u = k * (x[i] + 0.044715 * x[i] * x[i] * x[i]);
+      CHECK(near(y[i], (float)(0.5 * x[i] * (1.0 + tanh(u))), 1e-6f));
+    }
+    CHECK(simdact_gelu_tanh_backward_f32(x, dy, dx, N) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) {
+      const double u = k * (x[i] + 0.044715 * x[i] * x[i] * x[i]), t = tanh(u);
+      const double d = 0.5 * (1.0 + t) + 0.5 * x[i] * (1.0 - t * t) * k * (1.0 + 3.0 * 0.044715 * x[i] * x[i]);
+      CHECK(near(dx[i], (float)(dy[i] * d), 1e-6f));
+    }
+    CHECK(simdact_silu_f32(x, y, N) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) CHECK(near(y[i], (float)(x[i] / (1.0 + exp(-(double)x[i]))), 1e-6f));
+    CHECK(simdact_silu_backward_f32(x, dy, dx, N) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) {
+      const double s = 1.0 / (1.0 + exp(-(double)x[i]));
+      CHECK(near(dx[i], (float)(dy[i] * s * (1.0 + x[i] * (1.0 - s))), 1e-6f));
+    }
+    CHECK(simdact_softplus_f32(x, y, N) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) CHECK(near(y[i], (float)log1p(exp((double)x[i])), 1e-6f));
+    CHECK(simdact_softplus_backward_f32(x, dy, dx, N) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) CHECK(near(dx[i], (float)(dy[i] / (1.0 + exp(-(double)x[i]))), 1e-6f));
+    CHECK(simdact_elu_f32(x, y, N, 0.5f) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) CHECK(near(y[i], x[i] > 0.0f ? x[i] : (float)(0.5 * expm1((double)x[i])), 1e-6f));
+    CHECK(y[2] == 2.0f && y[0] == 0.0f);
+    CHECK(simdact_elu_backward_f32(x, dy, dx, N, 0.5f) == SIMDACT_OK);
+    for (i = 0; i < N; ++i) CHECK(near(dx[i], (float)(dy[i] * (x[i] > 0.0f ? 1.0 : 0.5 * exp((double)x[i]))), 1e-6f));
   }
 }
 

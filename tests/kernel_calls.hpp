@@ -78,6 +78,16 @@ struct rows_binary_adapter {
   }
 };
 
+// Strided rows called with ld = cols (contiguous); the strides themselves: tests/test_softmax.cpp.
+struct rows_strided_adapter {
+  static constexpr int inputs = 1;
+  static constexpr bool rows = true;
+  template <simdact_status (*F)(const float*, std::size_t, float*, std::size_t, std::size_t, std::size_t)>
+  static simdact_status call(const float* a, const float*, float* out, std::size_t r, std::size_t c) {
+    return F(a, c, out, c, r, c);
+  }
+};
+
 inline const KernelCall kKernelCalls[] = {
 #define SIMDACT_KERNEL(op, kind) \
   {#op, #kind, kind##_adapter::inputs, kind##_adapter::rows, &kind##_adapter::call<&simdact_##op##_f32>},

@@ -40,4 +40,39 @@ inline double sigmoid_ref(double x) {
 }
 inline double tanh_ref(double x) { return std::tanh(x); }
 
+// The ops of issue #7, as kernels/scalar.cpp evaluates them (x not NaN; the -inf limits explicit).
+inline double gelu_ref(double x) {
+  return std::isinf(x) ? (x > 0 ? x : -0.0) : 0.5 * x * std::erfc(-x * 0.70710678118654752440);
+}
+inline double gelu_tanh_arg(double x) { return 1.5957691216057307 * (x + 0.044715 * x * x * x); }
+inline double gelu_tanh_ref(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : x * sigmoid_ref(gelu_tanh_arg(x)); }
+inline double silu_ref(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : x * sigmoid_ref(x); }
+inline double softplus_ref(double x) {
+  return (x > 0 ? x : 0.0) + std::log1p(std::exp(-std::fabs(x)));
+}
+inline double elu_ref(double x, double alpha) { return x > 0 ? x : alpha * std::expm1(x); }
+
+// The scale of a derivative's terms, T(x) >= |f'(x)|: the sum of the magnitudes of the terms of f'
+// (gelu: Phi + x phi; gelu_tanh and silu: s + x v' s (1 - s)). A backward kernel's error bound is
+// relative to |dy| T(x): where the terms cancel (the derivative's zero), only this much is meaningful.
+inline double sigmoid_slope_ref(double v) {
+  const double e = std::exp(-std::fabs(v));
+  return e / ((1.0 + e) * (1.0 + e));
+}
+inline double gelu_grad_scale(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  return 0.5 * std::erfc(-x * 0.70710678118654752440) + std::fabs(x) * 0.39894228040143267794 * std::exp(-0.5 * x * x);
+}
+inline double gelu_tanh_grad_scale(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  const double v = gelu_tanh_arg(x), dv = 1.5957691216057307 * (1.0 + 3.0 * 0.044715 * x * x);
+  return sigmoid_ref(v) + std::fabs(x * dv) * sigmoid_slope_ref(v);
+}
+inline double silu_grad_scale(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  return sigmoid_ref(x) + std::fabs(x) * sigmoid_slope_ref(x);
+}
+inline double softplus_grad_scale(double x) { return sigmoid_ref(x); }
+inline double elu_grad_scale(double x, double alpha) { return x > 0 ? 1.0 : std::fabs(alpha) * std::exp(x); }
+
 }  // namespace simdact_test

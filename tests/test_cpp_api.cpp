@@ -312,6 +312,104 @@ void expect_throws(F&& call, simdact::status s, const char* where) {
                   SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op);                                   \
   })
 
+// rows_strided helpers: the rows x cols elements of a buffer with leading dimension ld, packed; and
+// whether every element outside them (the padding, up to the buffer's end) still has the bits of v.
+std::vector<float> packed_rows(const std::vector<float>& buf, std::size_t ld, std::size_t rows, std::size_t cols) {
+  std::vector<float> out;
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c) out.push_back(buf[r * ld + c]);
+  return out;
+}
+::testing::AssertionResult padding_is(const std::vector<float>& buf, std::size_t ld, std::size_t cols, float v) {
+  std::uint32_t want;
+  std::memcpy(&want, &v, 4);
+  for (std::size_t i = 0; i < buf.size(); ++i) {
+    if (i % ld < cols && i / ld < kRows) continue;
+    std::uint32_t got;
+    std::memcpy(&got, &buf[i], 4);
+    if (got != want) return ::testing::AssertionFailure() << "padding element " << i << " is " << buf[i];
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// rows_strided: op(x, ldx, y, ldy, rows, cols) through the pointer and container overloads, with and
+// without std::nothrow, bit-identical to the C call; the padding between rows is neither read (it holds
+// NaN, which would spread over the row) nor written (a sentinel); the same results as the contiguous
+// kernel packed_op (simdact.h); ld == cols; in place; disjoint column blocks of one matrix; errors.
+#define CHECK_ROWS_STRIDED(op, packed_op)                                                           \
+  for_each_isa([] {                                                                                 \
+    constexpr std::size_t ldx = kCols + 3, ldy = kCols + 6;                                         \
+    const float sentinel = 12345.0f;                                                                \
+    const std::vector<float> packed = random_floats(kN, 10, -8.0f, 8.0f);                           \
+    std::vector<float> x(kRows * ldx, kNaN);                                                        \
+    for (std::size_t r = 0; r < kRows; ++r)                                                         \
+      std::copy(packed.begin() + r * kCols, packed.begin() + (r + 1) * kCols, x.begin() + r * ldx); \
+    std::vector<float> want_buf(kRows * ldy, sentinel), want_packed(kN);                            \
+    ASSERT_EQ(simdact_##op##_f32(x.data(), ldx, want_buf.data(), ldy, kRows, kCols), SIMDACT_OK);   \
+    const std::vector<float> want = packed_rows(want_buf, ldy, kRows, kCols);                       \
+    EXPECT_TRUE(padding_is(want_buf, ldy, kCols, sentinel)) << "the C call wrote padding";          \
+    ASSERT_EQ(simdact_##packed_op##_f32(packed.data(), want_packed.data(), kRows, kCols), SIMDACT_OK); \
+    EXPECT_TRUE(same_bits(want, want_packed)) << "simdact.h: the same results as " #packed_op;      \
+    std::vector<float> y(kRows * ldy, sentinel);                                                    \
+    simdact::op(x.data(), ldx, y.data(), ldy, kRows, kCols);                                        \
+    EXPECT_TRUE(same_bits(y, want_buf)) << "pointer";                                               \
+    std::fill(y.begin(), y.end(), sentinel);                                                        \
+    EXPECT_FALSE(simdact::op(x.data(), ldx, y.data(), ldy, kRows, kCols, std::nothrow));            \
+    EXPECT_TRUE(same_bits(y, want_buf)) << "pointer, nothrow";                                      \
+    std::fill(y.begin(), y.end(), sentinel);                                                        \
+    simdact::op(x, ldx, y, ldy, kRows, kCols);                                                      \
+    EXPECT_TRUE(same_bits(y, want_buf)) << "vector";                                                \
+    std::fill(y.begin(), y.end(), sentinel);                                                        \
+    EXPECT_FALSE(simdact::op(const_float_span{x.data(), x.size()}, ldx, float_span{y.data(), y.size()}, ldy, \
+                             kRows, kCols, std::nothrow));                                          \
+    EXPECT_TRUE(same_bits(y, want_buf)) << "span-like, nothrow";                                    \
+    /* The smallest containers: no padding after the last row. One float less is invalid. */       \
+    const std::vector<float> x_min(x.begin(), x.begin() + (kRows - 1) * ldx + kCols);               \
+    std::vector<float> y_min((kRows - 1) * ldy + kCols, sentinel);                                  \
+    simdact::op(x_min, ldx, y_min, ldy, kRows, kCols);                                              \
+    EXPECT_TRUE(same_bits(packed_rows(y_min, ldy, kRows, kCols), want)) << "smallest containers";   \
+    const std::vector<float> x_short(x_min.begin(), x_min.end() - 1);                               \
+    std::vector<float> y_short(y_min.size() - 1, sentinel);                                         \
+    expect_throws([&] { simdact::op(x_short, ldx, y, ldy, kRows, kCols); }, SIMDACT_ERR_INVALID_ARGUMENT, \
+                  "simdact::" #op);                                                                 \
+    EXPECT_EQ(simdact::op(x, ldx, y_short, ldy, kRows, kCols, std::nothrow), std::errc::invalid_argument); \
+    EXPECT_TRUE(padding_is(y_short, 1, 0, sentinel)) << "a rejected call wrote";                    \
+    const std::size_t huge = std::numeric_limits<std::size_t>::max();                               \
+    EXPECT_EQ(simdact::op(x, ldx, y, ldy, huge, kCols, std::nothrow), std::errc::invalid_argument);  \
+    EXPECT_EQ(simdact::op(x, huge, y, ldy, 2, kCols, std::nothrow), std::errc::invalid_argument);    \
+    /* ld == cols is the contiguous layout. */                                                      \
+    std::vector<float> got(kN);                                                                     \
+    simdact::op(packed.data(), kCols, got.data(), kCols, kRows, kCols);                             \
+    EXPECT_TRUE(same_bits(got, want)) << "ld == cols";                                              \
+    /* In place: x == y, ldx == ldy; the padding stays NaN. */                                      \
+    std::vector<float> inplace = x;                                                                 \
+    simdact::op(inplace, ldx, inplace, ldx, kRows, kCols);                                          \
+    EXPECT_TRUE(same_bits(packed_rows(inplace, ldx, kRows, kCols), want)) << "in place";           \
+    EXPECT_TRUE(padding_is(inplace, ldx, kCols, kNaN)) << "in place wrote padding";                 \
+    /* Two column blocks of one kRows x 2*kCols matrix: x the left one, y the right one. */         \
+    std::vector<float> wide(kRows * 2 * kCols, sentinel);                                           \
+    for (std::size_t r = 0; r < kRows; ++r)                                                         \
+      std::copy(packed.begin() + r * kCols, packed.begin() + (r + 1) * kCols, wide.begin() + r * 2 * kCols); \
+    simdact::op(wide.data(), 2 * kCols, wide.data() + kCols, 2 * kCols, kRows, kCols);              \
+    EXPECT_TRUE(same_bits(packed_rows(wide, 2 * kCols, kRows, kCols), packed)) << "x block changed"; \
+    EXPECT_TRUE(same_bits(packed_rows(std::vector<float>(wide.begin() + kCols, wide.end()), 2 * kCols, \
+                                      kRows, kCols), want)) << "column blocks";                    \
+    /* Errors: nothing written. */                                                                  \
+    std::fill(y.begin(), y.end(), sentinel);                                                        \
+    expect_throws([&] { simdact::op(x.data(), kCols - 1, y.data(), ldy, kRows, kCols); },          \
+                  SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op); /* ldx < cols */                  \
+    EXPECT_EQ(simdact::op(x.data(), ldx, y.data(), kCols - 1, kRows, kCols, std::nothrow),         \
+              std::errc::invalid_argument); /* ldy < cols */                                        \
+    expect_throws([&] { simdact::op(nullptr, ldx, y.data(), ldy, kRows, kCols); },                  \
+                  SIMDACT_ERR_INVALID_ARGUMENT, "simdact::" #op);                                   \
+    EXPECT_EQ(simdact::op(y.data(), ldy, y.data() + 1, ldy, kRows, kCols, std::nothrow),           \
+              std::errc::invalid_argument); /* partial overlap */                                   \
+    EXPECT_TRUE(padding_is(y, 1, 0, sentinel)) << "a rejected call wrote";                          \
+    simdact::op(nullptr, kCols, nullptr, kCols, 0, kCols); /* rows*cols == 0: OK */                 \
+    std::vector<float> empty;                                                                       \
+    simdact::op(empty, kCols, empty, kCols, 0, kCols);                                              \
+  })
+
 TEST(CppApi, Sigmoid) { CHECK_UNARY(sigmoid); }
 TEST(CppApi, SigmoidFast) { CHECK_UNARY(sigmoid_fast); }
 TEST(CppApi, SigmoidBackward) { CHECK_BINARY(sigmoid_backward); }
@@ -324,6 +422,20 @@ TEST(CppApi, LeakyRelu) { CHECK_UNARY_P(leaky_relu, 0.2f, 0.01f); }
 TEST(CppApi, LeakyReluBackward) { CHECK_BINARY_P(leaky_relu_backward, 0.2f, 0.01f); }
 TEST(CppApi, Softmax) { CHECK_ROWS(softmax); }
 TEST(CppApi, SoftmaxBackward) { CHECK_ROWS_BINARY(softmax_backward); }
+TEST(CppApi, LogSoftmax) { CHECK_ROWS(log_softmax); }
+TEST(CppApi, LogSoftmaxBackward) { CHECK_ROWS_BINARY(log_softmax_backward); }
+TEST(CppApi, Gelu) { CHECK_UNARY(gelu); }
+TEST(CppApi, GeluBackward) { CHECK_BINARY(gelu_backward); }
+TEST(CppApi, GeluTanh) { CHECK_UNARY(gelu_tanh); }
+TEST(CppApi, GeluTanhBackward) { CHECK_BINARY(gelu_tanh_backward); }
+TEST(CppApi, Silu) { CHECK_UNARY(silu); }
+TEST(CppApi, SiluBackward) { CHECK_BINARY(silu_backward); }
+TEST(CppApi, Softplus) { CHECK_UNARY(softplus); }
+TEST(CppApi, SoftplusBackward) { CHECK_BINARY(softplus_backward); }
+TEST(CppApi, Elu) { CHECK_UNARY_P(elu, 0.5f, 1.0f); }
+TEST(CppApi, EluBackward) { CHECK_BINARY_P(elu_backward, 0.5f, 1.0f); }
+TEST(CppApi, SoftmaxStrided) { CHECK_ROWS_STRIDED(softmax_strided, softmax); }
+TEST(CppApi, LogSoftmaxStrided) { CHECK_ROWS_STRIDED(log_softmax_strided, log_softmax); }
 
 // Every kernel of kernels/list.inc has a C++ wrapper (SIMDACT_HPP_KERNELS in simdact.hpp). A kernel
 // added to the list and to simdact.h but not to simdact.hpp fails here, not at compile time.
@@ -360,6 +472,9 @@ static_assert(!can_relu<const std::vector<int>&, std::vector<float>&>::value, "i
 static_assert(std::is_base_of_v<std::runtime_error, simdact::error>, "simdact::error is a std::runtime_error");
 static_assert(std::is_base_of_v<std::system_error, simdact::error>, "simdact::error is a std::system_error");
 static_assert(noexcept(simdact::relu(nullptr, nullptr, 0, std::nothrow)), "nothrow overloads are noexcept");
+static_assert(noexcept(simdact::softmax_strided(nullptr, 0, nullptr, 0, 0, 0, std::nothrow)),
+              "nothrow overloads are noexcept (rows_strided)");
+static_assert(simdact::default_elu_alpha == 1.0f, "ELU's default alpha is PyTorch's");
 
 // ---------------------------------------------------------------------------------------------------
 // Errors

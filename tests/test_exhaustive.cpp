@@ -1,4 +1,5 @@
-// Exhaustive accuracy proof for sigmoid and tanh, both tiers, on every ISA this machine runs: every
+// Exhaustive accuracy proof for the unary forward ops (sigmoid and tanh, both tiers; gelu, gelu_tanh,
+// silu, softplus and elu with alpha = 1), on every ISA this machine runs: every
 // one of the 2^32 float bit patterns (SIMDACT_EXHAUSTIVE_LOG2=k samples 2^k of them evenly instead,
 // for emulators), against a double-precision reference computed once per input for all ISAs.
 // SIMDACT_EXHAUSTIVE_ISAS=neon,... restricts the ISAs (under qemu the scalar oracle, double exp in
@@ -30,23 +31,63 @@
 
 namespace {
 
+// The references, one array per function (computed only for the selected ops).
+enum Ref { kSigmoid, kTanh, kGelu, kGeluTanh, kSilu, kSoftplus, kElu, kNumRefs };
+
+simdact_status elu1(const float* x, float* y, size_t n) { return simdact_elu_f32(x, y, n, 1.0f); }
+
 struct Op {
   const char* name;
   simdact_status (*fn)(const float*, float*, size_t);
-  int ref;      // 0: sigmoid, 1: tanh
+  Ref ref;
   bool fast;    // fast tier (4 ULP) or accurate (2 ULP)
   bool flushes; // subnormal results may be +0
 };
 const Op kOps[] = {
-    {"sigmoid", simdact_sigmoid_f32, 0, false, false},
-    {"sigmoid_fast", simdact_sigmoid_fast_f32, 0, true, true},
-    {"tanh", simdact_tanh_f32, 1, false, false},
-    {"tanh_fast", simdact_tanh_fast_f32, 1, true, false},
+    {"sigmoid", simdact_sigmoid_f32, kSigmoid, false, false},
+    {"sigmoid_fast", simdact_sigmoid_fast_f32, kSigmoid, true, true},
+    {"tanh", simdact_tanh_f32, kTanh, false, false},
+    {"tanh_fast", simdact_tanh_fast_f32, kTanh, true, false},
+    {"gelu", simdact_gelu_f32, kGelu, false, false},
+    {"gelu_tanh", simdact_gelu_tanh_f32, kGeluTanh, false, false},
+    {"silu", simdact_silu_f32, kSilu, false, false},
+    {"softplus", simdact_softplus_f32, kSoftplus, false, false},
+    {"elu", elu1, kElu, false, false},  // alpha = 1
 };
 constexpr int kNumOps = sizeof kOps / sizeof kOps[0];
 
+double reference(Ref r, float v) {
+  const double x = v;
+  switch (r) {
+    case kSigmoid: return simdact_test::sigmoid_ref(x);
+    case kTanh: return std::tanh(x);
+    case kGelu: return simdact_test::gelu_ref(x);
+    case kGeluTanh: return simdact_test::gelu_tanh_ref(x);
+    case kSilu: return simdact_test::silu_ref(x);
+    case kSoftplus: return simdact_test::softplus_ref(x);
+    case kElu: return simdact_test::elu_ref(x, 1.0);
+    default: return NAN;
+  }
+}
+
+// The range of each function, checked on every input: sigmoid in [0, 1]; tanh in [-1, 1] with the
+// sign of x; gelu, gelu_tanh, silu and elu: the sign of x (or 0), |y| <= |x|, and above their minimum
+// (-0.17 resp. -0.2785 resp. -1); softplus: y >= 0 and y >= x.
+bool in_range(Ref r, float x, float y) {
+  const bool same_sign = y == 0.0f || std::signbit(y) == std::signbit(x);
+  switch (r) {
+    case kSigmoid: return y >= 0.0f && y <= 1.0f;
+    case kTanh: return std::fabs(y) <= 1.0f && std::signbit(y) == std::signbit(x);
+    case kGelu:
+    case kGeluTanh: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -0.1701f;
+    case kSilu: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -0.27847f;
+    case kElu: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -1.0f;
+    case kSoftplus: return y >= 0.0f && y >= x;
+    default: return false;
+  }
+}
+
 using simdact_test::from_bits;
-using simdact_test::sigmoid_ref;
 using simdact_test::to_bits;
 
 // 1 / ulp(ref) for a double ref, from its exponent field: the float ULP of ref's binade, 2^-149 below
@@ -84,18 +125,19 @@ void check(const Op& op, const float* x, const float* y, const double* ref, size
       if (!std::isnan(yi)) ++s.bad_nan, s.at_bad = to_bits(xi);
       continue;
     }
-    if (!std::isfinite(yi)) {
+    if (!std::isfinite(yi) && std::isfinite(xi)) {  // finite in, finite out (+-inf may give +inf)
       ++s.not_finite, s.at_bad = to_bits(xi);
       continue;
     }
-    // The range: sigmoid in [0, 1]; tanh in [-1, 1] with the sign of x (tanh(-0) = -0).
-    const bool in_range = op.ref == 0 ? (yi >= 0.0f && yi <= 1.0f)
-                                      : (std::fabs(yi) <= 1.0f && std::signbit(yi) == std::signbit(xi));
-    if (!in_range) {
+    if (!in_range(op.ref, xi, yi)) {
       ++s.out_of_range, s.at_bad = to_bits(xi);
       continue;
     }
     const double r = ref[i];
+    if (std::isinf(r)) {  // +inf in, +inf out (the unbounded ops); a finite result is out of range
+      if (static_cast<double>(yi) != r) ++s.out_of_range, s.at_bad = to_bits(xi);
+      continue;
+    }
     const double e = std::fabs(static_cast<double>(yi) - r) * inv_ulp(r);
     if (std::fabs(r) < 0x1p-126) {
       if (op.flushes && yi == 0.0f) {
@@ -149,7 +191,12 @@ int main() {
   std::printf("\n");
 
   std::vector<float> x(chunk), y(chunk);
-  std::vector<double> ref[2] = {std::vector<double>(chunk), std::vector<double>(chunk)};
+  std::vector<std::vector<double>> ref(kNumRefs);
+  bool need[kNumRefs] = {};
+  for (int o = 0; o < kNumOps; ++o)
+    if (selected[o]) need[kOps[o].ref] = true;
+  for (int r = 0; r < kNumRefs; ++r)
+    if (need[r]) ref[r].resize(chunk);
   std::vector<Stats> stats(kNumOps * isas.size());
   std::vector<Stats> part(threads);
 
@@ -169,8 +216,8 @@ int main() {
       for (size_t i = b; i < e; ++i) {
         const float v = from_bits(static_cast<uint32_t>((base + i) * stride));
         x[i] = v;
-        ref[0][i] = sigmoid_ref(v);
-        ref[1][i] = std::tanh(static_cast<double>(v));
+        for (int r = 0; r < kNumRefs; ++r)
+          if (need[r]) ref[r][i] = reference(static_cast<Ref>(r), v);
       }
     });
     for (size_t k = 0; k < isas.size(); ++k) {

@@ -22,10 +22,19 @@ enum class Accuracy {
   ulp4_flush,        // <= 4 ULP for results >= FLT_MIN; below, +0 (flushed) or 4 units: sigmoid_fast
   softmax,           // relative 2e-6 (plus 4 subnormal ULP absolute)
   softmax_backward,  // the row's dot product is summed in another order: see tolerance below
+  log_softmax,       // absolute 2 ULP of max(|y|, 1); -inf exactly
+  tolerance,         // |got - oracle| <= tolerance() below (backward ops with a transcendental factor)
 };
 
 Accuracy accuracy_of(const std::string& op) {
-  if (op == "sigmoid" || op == "tanh") return Accuracy::ulp2;
+  if (op == "sigmoid" || op == "tanh" || op == "gelu" || op == "gelu_tanh" || op == "silu" || op == "softplus" ||
+      op == "elu")
+    return Accuracy::ulp2;
+  if (op == "softmax_strided") return Accuracy::softmax;
+  if (op == "log_softmax" || op == "log_softmax_strided") return Accuracy::log_softmax;
+  if (op == "log_softmax_backward" || op == "gelu_backward" || op == "gelu_tanh_backward" || op == "silu_backward" ||
+      op == "softplus_backward" || op == "elu_backward")
+    return Accuracy::tolerance;
   if (op == "tanh_fast") return Accuracy::ulp4;
   if (op == "sigmoid_fast") return Accuracy::ulp4_flush;
   if (op == "softmax") return Accuracy::softmax;
@@ -39,10 +48,16 @@ Accuracy accuracy_of(const std::string& op) {
 
 // Backward ops whose first input is the forward output, with its range.
 bool takes_forward_output(const std::string& op) {
-  return op == "sigmoid_backward" || op == "tanh_backward" || op == "softmax_backward";
+  return op == "sigmoid_backward" || op == "tanh_backward" || op == "softmax_backward" || op == "log_softmax_backward";
+}
+
+bool is_row_op(const std::string& op) {
+  return op == "softmax" || op == "softmax_backward" || op == "log_softmax" || op == "log_softmax_backward" ||
+         op == "softmax_strided" || op == "log_softmax_strided";
 }
 
 constexpr std::size_t kMaxLanes = 16, kUnroll = 4;
+constexpr float kParam = 0.01f;  // the _p kinds' parameter (leaky slope, elu alpha) in the generic tests
 std::vector<std::size_t> lengths() {
   std::vector<std::size_t> v;
   for (std::size_t n = 0; n <= 2 * kMaxLanes * kUnroll + 3; ++n) v.push_back(n);
@@ -55,7 +70,7 @@ std::vector<float> inputs(const std::string& op, std::size_t n, uint32_t seed, b
   std::vector<float> v = uniform(n, -30.0f, 30.0f, seed);
   if (first && takes_forward_output(op)) v = uniform(n, op == "tanh_backward" ? -1.0f : 0.0f, 1.0f, seed);
   if (!first) v = uniform(n, -2.0f, 2.0f, seed);
-  if (op == "softmax" || op == "softmax_backward") return v;  // special rows: test_softmax.cpp
+  if (is_row_op(op)) return v;  // special rows: test_softmax.cpp
   const std::vector<float> bits = random_bits(n, seed + 1);
   const float specials[] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 1e-40f, -1e-40f, 3.4e38f, -3.4e38f, 1.0f};
   for (std::size_t i = 0; i < n; ++i) {
@@ -80,6 +95,8 @@ void compare(const std::string& op, const char* isa, const std::vector<float>& g
       ok = ulp_error(g, w) <= (std::fabs(w) >= 0x1p-126f ? 2.0 : 4.0);
     } else if (acc == Accuracy::ulp4) {
       ok = ulp_error(g, w) <= 4.0;
+    } else if (std::isinf(w) || std::isinf(g)) {
+      ok = g == w;  // infinities exactly (log_softmax's -inf entries; dy * f'(x) overflowing)
     } else if (acc == Accuracy::ulp4_flush) {
       ok = ulp_error(g, w) <= 4.0 || (std::fabs(w) < 0x1p-126f && g == 0.0f);
     } else {
@@ -107,13 +124,15 @@ struct Call {
 #define SIMDACT_CALL_binary(op) \
   {#op, [](const float* a, const float* b, float* o, std::size_t n, std::size_t) { return simdact_##op##_f32(a, b, o, n); }, 2, false},
 #define SIMDACT_CALL_unary_p(op) \
-  {#op, [](const float* a, const float*, float* o, std::size_t n, std::size_t) { return simdact_##op##_f32(a, o, n, 0.01f); }, 1, false},
+  {#op, [](const float* a, const float*, float* o, std::size_t n, std::size_t) { return simdact_##op##_f32(a, o, n, kParam); }, 1, false},
 #define SIMDACT_CALL_binary_p(op) \
-  {#op, [](const float* a, const float* b, float* o, std::size_t n, std::size_t) { return simdact_##op##_f32(a, b, o, n, 0.01f); }, 2, false},
+  {#op, [](const float* a, const float* b, float* o, std::size_t n, std::size_t) { return simdact_##op##_f32(a, b, o, n, kParam); }, 2, false},
 #define SIMDACT_CALL_rows(op) \
   {#op, [](const float* a, const float*, float* o, std::size_t n, std::size_t c) { return simdact_##op##_f32(a, o, n / c, c); }, 1, true},
 #define SIMDACT_CALL_rows_binary(op) \
   {#op, [](const float* a, const float* b, float* o, std::size_t n, std::size_t c) { return simdact_##op##_f32(a, b, o, n / c, c); }, 2, true},
+#define SIMDACT_CALL_rows_strided(op) \
+  {#op, [](const float* a, const float*, float* o, std::size_t n, std::size_t c) { return simdact_##op##_f32(a, c, o, c, n / c, c); }, 1, true},
 
 const std::vector<Call>& calls() {
   static const std::vector<Call> v = {
@@ -128,8 +147,33 @@ const std::vector<Call>& calls() {
 std::vector<float> tolerance(const Call& c, const std::vector<float>& a, const std::vector<float>& b,
                              const std::vector<float>& want, std::size_t cols) {
   std::vector<float> tol(want.size(), 0.0f);
-  if (c.op == "softmax") {
+  const Accuracy acc = accuracy_of(c.op);
+  if (acc == Accuracy::softmax) {
     for (std::size_t i = 0; i < want.size(); ++i) tol[i] = 2e-6f * std::fabs(want[i]) + 4 * 0x1p-149f;
+  } else if (acc == Accuracy::log_softmax) {
+    for (std::size_t i = 0; i < want.size(); ++i)
+      tol[i] = 2.0f * std::ldexp(1.0f, std::ilogb(std::max(std::fabs(want[i]), 1.0f)) - 23);
+  } else if (c.op == "log_softmax_backward") {
+    // dx = dy - e^y S: e^y within 0.9 ULP, S = sum(dy) summed in float blocks (2^-22 sum|dy|), one FMA.
+    for (std::size_t r = 0; r < want.size() / cols; ++r) {
+      double mag = 0.0;
+      for (std::size_t j = r * cols; j < (r + 1) * cols; ++j) mag += std::fabs(static_cast<double>(b[j]));
+      for (std::size_t j = r * cols; j < (r + 1) * cols; ++j)
+        tol[j] = static_cast<float>(std::fabs(want[j]) * 0x1p-23 + std::exp(static_cast<double>(a[j])) * mag * 0x1p-21 +
+                                    4 * 0x1p-149);
+    }
+  } else if (acc == Accuracy::tolerance) {
+    // dx = dy f'(x): 2^-21 |dy| T(x), T the sum of the magnitudes of f''s terms (tests/reference.hpp).
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      const double x = a[i];
+      const double t = c.op == "gelu_backward"        ? gelu_grad_scale(x)
+                       : c.op == "gelu_tanh_backward" ? gelu_tanh_grad_scale(x)
+                       : c.op == "silu_backward"      ? silu_grad_scale(x)
+                       : c.op == "softplus_backward"  ? softplus_grad_scale(x)
+                                                      : elu_grad_scale(x, kParam);
+      // f'(x) is formed in float: relative accuracy down to FLT_MIN, absolute 2^-126 below.
+      tol[i] = static_cast<float>(std::fabs(static_cast<double>(b[i])) * (t * 0x1p-21 + 0x1p-126) + 4 * 0x1p-149);
+    }
   } else if (c.op == "softmax_backward") {
     // dx = y (dy - s): s = sum(dy*y) is summed in double by the oracle and in float blocks moved into
     // a double by the SIMD kernels, so s differs by at most ~2^-22 sum|dy*y|; then two f32 roundings.
@@ -155,6 +199,10 @@ class Kernels : public IsaTest {
     if (c.op == "softmax_backward") {  // the first input is a softmax output: rows summing to 1
       std::vector<float> x = uniform(n, -5.0f, 5.0f, seed + 3);
       oracle([&] { ASSERT_EQ(simdact_softmax_f32(x.data(), a0.data(), n / cols, cols), SIMDACT_OK); });
+    }
+    if (c.op == "log_softmax_backward") {  // the first input is a log-softmax output
+      std::vector<float> x = uniform(n, -5.0f, 5.0f, seed + 3);
+      oracle([&] { ASSERT_EQ(simdact_log_softmax_f32(x.data(), a0.data(), n / cols, cols), SIMDACT_OK); });
     }
     auto padded = [&](const std::vector<float>& v) {
       std::vector<float> p(v.size() + offset + 1, -7.0f);

@@ -157,5 +157,129 @@ TEST_P(Softmax, LargeOutputsAndRowPairs) {
 
 SIMDACT_INSTANTIATE_ISAS(Softmax);
 
+// ---------------------------------------------------------------------------------------------
+// Strided rows (simdact_softmax_strided_f32, simdact_log_softmax_strided_f32): the padding between
+// rows holds NaN in x (a read would turn the row into NaN) and a sentinel in y (a write would show);
+// results bit-identical to the contiguous call on the same rows; ld < cols rejected, nothing written;
+// in place with the same ld; overlapping element sets rejected, disjoint column blocks accepted.
+using strided_fn = simdact_status (*)(const float*, size_t, float*, size_t, size_t, size_t);
+using rows_fn = simdact_status (*)(const float*, float*, size_t, size_t);
+
+class Strided : public IsaTest {};
+
+TEST_P(Strided, PaddingNeverReadOrWrittenSameBitsAsContiguous) {
+  const struct {
+    const char* name;
+    strided_fn strided;
+    rows_fn plain;
+  } ops[] = {{"softmax", simdact_softmax_strided_f32, simdact_softmax_f32},
+             {"log_softmax", simdact_log_softmax_strided_f32, simdact_log_softmax_f32}};
+  for (const auto& op : ops) {
+    for (std::size_t cols : {1u, 7u, 16u, 33u, 300u, 1000u}) {
+      for (std::size_t pad : {0u, 1u, 5u, 17u}) {
+        for (std::size_t rows : {1u, 2u, 5u}) {
+          const std::size_t ldx = cols + pad, ldy = cols + (pad * 3) % 7;
+          const std::vector<float> dense = uniform(rows * cols, -20.0f, 20.0f, static_cast<uint32_t>(cols + pad + rows));
+          std::vector<float> x(rows * ldx + 3, NAN), y(rows * ldy + 3, 777.0f), want(rows * cols);
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t j = 0; j < cols; ++j) x[r * ldx + j] = dense[r * cols + j];
+          ASSERT_EQ(op.strided(x.data(), ldx, y.data(), ldy, rows, cols), SIMDACT_OK);
+          ASSERT_EQ(op.plain(dense.data(), want.data(), rows, cols), SIMDACT_OK);
+          for (std::size_t i = 0; i < y.size(); ++i) {
+            const std::size_t r = i / ldy, j = i % ldy;
+            if (r < rows && j < cols) {
+              ASSERT_EQ(to_bits(y[i]), to_bits(want[r * cols + j]))
+                  << op.name << "/" << isa() << " rows " << rows << " cols " << cols << " ldx " << ldx << " ldy " << ldy;
+            } else {
+              ASSERT_EQ(y[i], 777.0f) << op.name << "/" << isa() << " wrote padding at " << i << ", cols " << cols << " ldy " << ldy;
+            }
+          }
+          // In place: x == y, ldx == ldy.
+          std::vector<float> z = x;
+          ASSERT_EQ(op.strided(z.data(), ldx, z.data(), ldx, rows, cols), SIMDACT_OK);
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t j = 0; j < cols; ++j) ASSERT_EQ(to_bits(z[r * ldx + j]), to_bits(want[r * cols + j]));
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t j = cols; j < ldx && r * ldx + j < z.size(); ++j) ASSERT_TRUE(std::isnan(z[r * ldx + j]));
+        }
+      }
+    }
+  }
+}
+
+TEST_P(Strided, BadStridesAndOverlapsRejected) {
+  for (strided_fn f : {simdact_softmax_strided_f32, simdact_log_softmax_strided_f32}) {
+    std::vector<float> m(4 * 16, 1.0f), out(4 * 16, 777.0f);
+    // ld < cols: rejected, nothing written (also for one row, and for rows == 0).
+    EXPECT_EQ(f(m.data(), 7, out.data(), 8, 4, 8), SIMDACT_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(f(m.data(), 8, out.data(), 7, 1, 8), SIMDACT_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(f(m.data(), 7, out.data(), 8, 0, 8), SIMDACT_ERR_INVALID_ARGUMENT);
+    for (float v : out) ASSERT_EQ(v, 777.0f);
+    // Empty: OK, NULL allowed.
+    EXPECT_EQ(f(nullptr, 8, nullptr, 8, 0, 8), SIMDACT_OK);
+    EXPECT_EQ(f(nullptr, 8, nullptr, 8, 3, 0), SIMDACT_OK);
+    EXPECT_EQ(f(nullptr, 8, out.data(), 8, 3, 8), SIMDACT_ERR_INVALID_ARGUMENT);
+    // Two column blocks of one 4 x 16 matrix: x = columns 0..7, y = columns 8..15 (disjoint): OK.
+    EXPECT_EQ(f(m.data(), 16, m.data() + 8, 16, 4, 8), SIMDACT_OK);
+    // y shifted by 4 floats: its rows share columns 4..7 with x's: rejected, nothing written.
+    std::vector<float> before = m;
+    EXPECT_EQ(f(m.data(), 16, m.data() + 4, 16, 4, 8), SIMDACT_ERR_INVALID_ARGUMENT);
+    // y shifted by 12: its rows end in the next row of x (columns 0..3): rejected.
+    EXPECT_EQ(f(m.data(), 16, m.data() + 12, 16, 4, 8), SIMDACT_ERR_INVALID_ARGUMENT);
+    // y shifted by one row: rejected (rows 1..3 shared); in place needs x == y.
+    EXPECT_EQ(f(m.data(), 16, m.data() + 16, 16, 3, 8), SIMDACT_ERR_INVALID_ARGUMENT);
+    // Different lds whose spans meet: rejected (conservative).
+    EXPECT_EQ(f(m.data(), 16, m.data() + 8, 12, 3, 8), SIMDACT_ERR_INVALID_ARGUMENT);
+    for (std::size_t i = 0; i < m.size(); ++i) ASSERT_EQ(to_bits(m[i]), to_bits(before[i]));
+  }
+}
+
+SIMDACT_INSTANTIATE_ISAS(Strided);
+
+// ---------------------------------------------------------------------------------------------
+// log-softmax: absolute error <= 2 ULP of max(|y|, 1) against x - m - log(sum) in double (printed for
+// README), -inf entries give -inf exactly, one column gives 0, NaN/+inf/all -inf rows give NaN.
+class LogSoftmax : public IsaTest {};
+
+TEST_P(LogSoftmax, AbsoluteErrorAndSpecialRows) {
+  double worst = 0.0;
+  for (const auto& range : {std::pair<float, float>{-10, 10}, {-100, 100}, {-1e4f, 1e4f}, {1000, 1010}, {-1e30f, 1e30f}}) {
+    for (std::size_t cols : {1u, 2u, 10u, 128u, 1000u, 32768u}) {
+      const std::size_t rows = cols >= 32768 ? 2 : 7;
+      const std::vector<float> x = uniform(rows * cols, range.first, range.second, static_cast<uint32_t>(cols));
+      std::vector<float> y(x.size());
+      ASSERT_EQ(simdact_log_softmax_f32(x.data(), y.data(), rows, cols), SIMDACT_OK);
+      for (std::size_t r = 0; r < rows; ++r) {
+        double m = -INFINITY, sum = 0.0;
+        for (std::size_t j = 0; j < cols; ++j) m = std::max(m, static_cast<double>(x[r * cols + j]));
+        for (std::size_t j = 0; j < cols; ++j) sum += std::exp(static_cast<double>(x[r * cols + j]) - m);
+        for (std::size_t j = 0; j < cols; ++j) {
+          const double ref = (static_cast<double>(x[r * cols + j]) - m) - std::log(sum);
+          const double unit = std::ldexp(1.0, std::ilogb(std::max(std::fabs(ref), 1.0)) - 23);
+          const double e = std::fabs(y[r * cols + j] - ref) / unit;
+          worst = std::max(worst, e);
+          ASSERT_LE(e, 2.0) << isa() << " cols " << cols << " x in [" << range.first << ", " << range.second << "]";
+        }
+      }
+    }
+  }
+  std::printf("log_softmax/%s: max absolute error %.3f ULP of max(|y|, 1)\n", isa(), worst);
+  const float inf = INFINITY;
+  std::vector<float> x = {1.0f, -inf, 3.0f, 2.0f, 5.0f}, y(5);
+  ASSERT_EQ(simdact_log_softmax_f32(x.data(), y.data(), 1, 5), SIMDACT_OK);
+  EXPECT_EQ(y[1], -inf);
+  x = {42.0f};
+  ASSERT_EQ(simdact_log_softmax_f32(x.data(), y.data(), 1, 1), SIMDACT_OK);
+  EXPECT_EQ(y[0], 0.0f);
+  for (const std::vector<float>& row : {std::vector<float>{1.0f, NAN, 2.0f}, std::vector<float>{1.0f, inf, 2.0f},
+                                        std::vector<float>{-inf, -inf, -inf}}) {
+    std::vector<float> out(3);
+    ASSERT_EQ(simdact_log_softmax_f32(row.data(), out.data(), 1, 3), SIMDACT_OK);
+    for (float v : out) EXPECT_TRUE(std::isnan(v)) << isa();
+  }
+}
+
+SIMDACT_INSTANTIATE_ISAS(LogSoftmax);
+
 }  // namespace
 }  // namespace simdact_test

@@ -29,21 +29,31 @@
 //   binary_p     op(a, b, out, n, p)                   op(a, b, out, p)
 //   rows         op(x, y, rows, cols)                  op(x, y, cols)        op(x, y)       (one row)
 //   rows_binary  op(a, b, out, rows, cols)             op(a, b, out, cols)   op(a, b, out)  (one row)
+//   rows_strided op(x, ldx, y, ldy, rows, cols)        op(x, ldx, y, ldy, rows, cols)
 //
 //   each also with a trailing std::nothrow argument. For leaky_relu and leaky_relu_backward the slope
-//   p may be omitted in the throwing overloads (simdact::default_leaky_slope = 0.01, as in the seed).
+//   p may be omitted in the throwing overloads (simdact::default_leaky_slope = 0.01, as in the seed),
+//   for elu and elu_backward the alpha (simdact::default_elu_alpha = 1.0, as in PyTorch).
+//   rows_strided: row r is x[r*ldx, r*ldx + cols) and y[r*ldy, r*ldy + cols) (ld >= cols, else invalid
+//   argument); the padding between rows is never read or written. Its container form takes rows and
+//   cols explicitly and checks that each container holds (rows - 1) * ld + cols floats at least (the
+//   last row needs no padding after it).
 //   A container is anything std::data() and std::size() accept with float elements: std::vector<float>,
 //   std::array<float, N>, float[N], std::span<float>, any span-like type with data() and size().
 //   Inputs may be const; outputs need a non-const float* data() (a span-like output may be a temporary).
-//   All containers of one call must have the same size (else invalid argument, nothing written); with
-//   `cols`, the size must be a multiple of cols (rows = size / cols; cols == 0 needs an empty input).
+//   All containers of one call (rows_strided aside) must have the same size (else invalid argument,
+//   nothing written); with `cols`, the size must be a multiple of cols (rows = size / cols; cols == 0
+//   needs an empty input).
 //
-// Kernels: sigmoid, sigmoid_fast, tanh, tanh_fast, relu (unary); sigmoid_backward, tanh_backward,
-// relu_backward (binary); leaky_relu (unary_p); leaky_relu_backward (binary_p); softmax (rows);
-// softmax_backward (rows_binary).
-// Backward ops take the forward output for sigmoid, tanh and softmax, the forward input for relu and
-// leaky relu. A kernel added to the C ABI needs one line in SIMDACT_HPP_KERNELS below; until then
-// simdact::check(simdact_xxx_f32(...), "simdact_xxx_f32") gives the throwing behaviour for any C call.
+// Kernels: sigmoid, sigmoid_fast, tanh, tanh_fast, relu, gelu, gelu_tanh, silu, softplus (unary);
+// sigmoid_backward, tanh_backward, relu_backward, gelu_backward, gelu_tanh_backward, silu_backward,
+// softplus_backward (binary); leaky_relu, elu (unary_p); leaky_relu_backward, elu_backward (binary_p);
+// softmax, log_softmax (rows); softmax_backward, log_softmax_backward (rows_binary); softmax_strided,
+// log_softmax_strided (rows_strided).
+// Backward ops take the forward output for sigmoid, tanh, softmax and log_softmax, the forward input
+// for relu, leaky relu, gelu, gelu_tanh, silu, softplus and elu. A kernel added to the C ABI needs one
+// line in SIMDACT_HPP_KERNELS below; until then simdact::check(simdact_xxx_f32(...), "simdact_xxx_f32")
+// gives the throwing behaviour for any C call.
 //
 // ISA selection: isa_supported(i), active_isa(), isa_name(i), set_isa(i) (throws on an unsupported ISA,
 // or set_isa(i, std::nothrow)), version(). simdact::scoped_isa switches every thread to an ISA for its
@@ -70,6 +80,7 @@ using status = ::simdact_status;
 using isa = ::simdact_isa;
 
 inline constexpr float default_leaky_slope = 0.01f;
+inline constexpr float default_elu_alpha = 1.0f;
 
 // ---------------------------------------------------------------------------------------------------
 // Errors
@@ -211,6 +222,14 @@ using binary_c = status (*)(const float*, const float*, float*, std::size_t);
 using binary_p_c = status (*)(const float*, const float*, float*, std::size_t, float);
 using rows_c = status (*)(const float*, float*, std::size_t, std::size_t);
 using rows_binary_c = status (*)(const float*, const float*, float*, std::size_t, std::size_t);
+using rows_strided_c = status (*)(const float*, std::size_t, float*, std::size_t, std::size_t, std::size_t);
+
+// A strided container of `size` floats holds rows x cols with leading dimension ld: (rows - 1) * ld +
+// cols <= size, without overflow. ld < cols is left to the C call (invalid argument there).
+inline bool strided_fits(std::size_t size, std::size_t ld, std::size_t rows, std::size_t cols) noexcept {
+  if (rows == 0 || cols == 0 || ld < cols) return true;
+  return cols <= size && rows - 1 <= (size - cols) / ld;
+}
 
 template <class X, class Y>
 status call(unary_c f, const X& x, Y& y) noexcept {
@@ -249,6 +268,14 @@ status call(rows_binary_c f, const A& a, const B& b, Out& out, std::size_t cols)
   std::size_t rows = 0;
   if (size_of(b) != n || size_of(out) != n || !rows_of(n, cols, rows)) return SIMDACT_ERR_INVALID_ARGUMENT;
   return f(std::data(a), std::data(b), std::data(out), rows, cols);
+}
+
+template <class X, class Y>
+status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy, std::size_t rows,
+            std::size_t cols) noexcept {
+  if (!strided_fits(size_of(x), ldx, rows, cols) || !strided_fits(size_of(y), ldy, rows, cols))
+    return SIMDACT_ERR_INVALID_ARGUMENT;
+  return f(std::data(x), ldx, std::data(y), ldy, rows, cols);
 }
 
 }  // namespace detail
@@ -375,6 +402,25 @@ status call(rows_binary_c f, const A& a, const B& b, Out& out, std::size_t cols)
     return make_error_code(detail::call(&::simdact_##op##_f32, a, b, out, detail::size_of(a)));        \
   }
 
+#define SIMDACT_HPP_rows_strided(op)                                                                   \
+  inline void op(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,          \
+                 std::size_t cols) {                                                                   \
+    check(::simdact_##op##_f32(x, ldx, y, ldy, rows, cols), SIMDACT_HPP_NAME(op));                     \
+  }                                                                                                    \
+  [[nodiscard]] inline std::error_code op(const float* x, std::size_t ldx, float* y, std::size_t ldy,  \
+                                          std::size_t rows, std::size_t cols, std::nothrow_t) noexcept { \
+    return make_error_code(::simdact_##op##_f32(x, ldx, y, ldy, rows, cols));                          \
+  }                                                                                                    \
+  template <class X, class Y, detail::enable_1<X, Y> = 0>                                              \
+  void op(const X& x, std::size_t ldx, Y&& y, std::size_t ldy, std::size_t rows, std::size_t cols) {   \
+    check(detail::call(&::simdact_##op##_f32, x, ldx, y, ldy, rows, cols), SIMDACT_HPP_NAME(op));      \
+  }                                                                                                    \
+  template <class X, class Y, detail::enable_1<X, Y> = 0>                                              \
+  [[nodiscard]] std::error_code op(const X& x, std::size_t ldx, Y&& y, std::size_t ldy, std::size_t rows, \
+                                   std::size_t cols, std::nothrow_t) noexcept {                        \
+    return make_error_code(detail::call(&::simdact_##op##_f32, x, ldx, y, ldy, rows, cols));           \
+  }
+
 // The kernels wrapped here: one line per kernel of the C ABI, X(op, kind). unary_p and binary_p take a
 // third argument, the default of p in the throwing overloads ("= value", or empty for none).
 #define SIMDACT_HPP_KERNELS(X, XP)                        \
@@ -389,7 +435,21 @@ status call(rows_binary_c f, const A& a, const B& b, Out& out, std::size_t cols)
   XP(leaky_relu, unary_p, = default_leaky_slope)          \
   XP(leaky_relu_backward, binary_p, = default_leaky_slope) \
   X(softmax, rows)                                        \
-  X(softmax_backward, rows_binary)
+  X(softmax_backward, rows_binary)                        \
+  X(log_softmax, rows)                                    \
+  X(log_softmax_backward, rows_binary)                    \
+  X(gelu, unary)                                          \
+  X(gelu_backward, binary)                                \
+  X(gelu_tanh, unary)                                     \
+  X(gelu_tanh_backward, binary)                           \
+  X(silu, unary)                                          \
+  X(silu_backward, binary)                                \
+  X(softplus, unary)                                      \
+  X(softplus_backward, binary)                            \
+  XP(elu, unary_p, = default_elu_alpha)                   \
+  XP(elu_backward, binary_p, = default_elu_alpha)         \
+  X(softmax_strided, rows_strided)                        \
+  X(log_softmax_strided, rows_strided)
 
 #define SIMDACT_HPP_DEFINE(op, kind) SIMDACT_HPP_##kind(op)
 #define SIMDACT_HPP_DEFINE_P(op, kind, default_p) SIMDACT_HPP_##kind(op, default_p)
@@ -412,6 +472,7 @@ inline constexpr const char* wrapped_kernels[] = {SIMDACT_HPP_KERNELS(SIMDACT_HP
 #undef SIMDACT_HPP_binary_p
 #undef SIMDACT_HPP_rows
 #undef SIMDACT_HPP_rows_binary
+#undef SIMDACT_HPP_rows_strided
 #undef SIMDACT_HPP_NAME
 
 }  // namespace simdact

@@ -9,17 +9,22 @@
     simdact.relu(x, out=x)                     # in place
 
 Layers (the seed's API: forward(input), backward(input, grad_output), self.output): Sigmoid, Tanh,
-ReLU, LeakyReLU(slope=0.01), Softmax.
-Functions: sigmoid, tanh, relu, leaky_relu(x, slope=0.01), softmax and their *_backward, each with
+ReLU, LeakyReLU(slope=0.01), Softmax; in the same style LogSoftmax, GELU(approximate="none"|"tanh"),
+SiLU, Softplus, ELU(alpha=1.0).
+Functions: sigmoid, tanh, relu, leaky_relu(x, slope=0.01), softmax, log_softmax, gelu(x,
+approximate="none"), gelu_tanh, silu, softplus, elu(x, alpha=1.0) and their *_backward, each with
 out=None; sigmoid_fast and tanh_fast too when the loaded library has them (check with hasattr).
+softmax and log_softmax take a column block a[:, i:j] of a wider array (and write into one, out=)
+without a copy.
 ISA: Isa, active_isa(), isa_name(), isa_supported(), supported_isas(), set_isa(), use_isa() (a context
 manager), version(), library_path.
 
 Only float32 arrays are accepted (TypeError otherwise, no silent conversion); non-contiguous inputs
-are copied; see simdact.functional for the full rules. Differences from the seed's numpy code (all
-from simdact.h's contract): relu/leaky backward give NaN where the input is NaN (the seed: 0);
-leaky_relu(+inf) = +inf and leaky_relu(-inf) = -inf for slope > 0 (the seed: NaN); sigmoid keeps
-subnormal results where the seed's float32 exp overflows to 0.
+are copied (but for softmax / log_softmax of row-strided 2-D views); see simdact.functional for the
+full rules. Differences from the seed's numpy code (all from simdact.h's contract): relu/leaky
+backward give NaN where the input is NaN (the seed: 0); leaky_relu(+inf) = +inf and leaky_relu(-inf) =
+-inf for slope > 0 (the seed: NaN); sigmoid keeps subnormal results where the seed's float32 exp
+overflows to 0.
 
 The library is found through SIMDACT_LIBRARY, then the installed libsimdact.so.0, then <repo>/build
 (simdact._lib explains the order). The calls release the GIL (ctypes) while the kernel runs.
@@ -29,10 +34,10 @@ import contextlib
 import enum
 
 from . import _lib
-from ._lib import InvalidArgumentError, SimdactError, UnsupportedIsaError, library_path
+from ._lib import InvalidArgumentError, MissingKernelError, SimdactError, UnsupportedIsaError, library_path
 from .functional import *  # noqa: F401,F403 (the functions, including generated ones)
 from .functional import __all__ as _functional_all
-from .modules import LeakyReLU, Module, ReLU, Sigmoid, Softmax, Tanh
+from .modules import ELU, GELU, LeakyReLU, LogSoftmax, Module, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 
 __version__ = _lib.version_string
 
@@ -120,6 +125,11 @@ __all__ = list(_functional_all) + [
     "ReLU",
     "LeakyReLU",
     "Softmax",
+    "LogSoftmax",
+    "GELU",
+    "SiLU",
+    "Softplus",
+    "ELU",
     "Isa",
     "active_isa",
     "isa_name",
@@ -132,4 +142,5 @@ __all__ = list(_functional_all) + [
     "SimdactError",
     "InvalidArgumentError",
     "UnsupportedIsaError",
+    "MissingKernelError",
 ]

@@ -116,10 +116,13 @@ KIND_ARGTYPES = {
     "binary_p": [_p, _p, _p, _n, _f],
     "rows": [_p, _p, _n, _n],
     "rows_binary": [_p, _p, _p, _n, _n],
+    "rows_strided": [_p, _n, _p, _n, _n, _n],  # (x, ldx, y, ldy, rows, cols), ld in floats
 }
 
 # Every kernel this package knows, with its kind. Optional ones are used only if the loaded library has
-# the symbol (simdact_<op>_f32); a new kernel of an existing kind needs one line here.
+# the symbol (simdact_<op>_f32); a new kernel of an existing kind needs one line here. The kernels added
+# after 0.1.0 (issue #7) are optional so that an older installed libsimdact.so.0 still loads: their
+# functions and layers then raise MissingKernelError when called (see kernel()).
 KERNELS = {
     "sigmoid": ("unary", True),
     "sigmoid_backward": ("binary", True),
@@ -133,6 +136,20 @@ KERNELS = {
     "softmax_backward": ("rows_binary", True),
     "sigmoid_fast": ("unary", False),
     "tanh_fast": ("unary", False),
+    "log_softmax": ("rows", False),
+    "log_softmax_backward": ("rows_binary", False),
+    "gelu": ("unary", False),
+    "gelu_backward": ("binary", False),
+    "gelu_tanh": ("unary", False),
+    "gelu_tanh_backward": ("binary", False),
+    "silu": ("unary", False),
+    "silu_backward": ("binary", False),
+    "softplus": ("unary", False),
+    "softplus_backward": ("binary", False),
+    "elu": ("unary_p", False),
+    "elu_backward": ("binary_p", False),
+    "softmax_strided": ("rows_strided", False),
+    "log_softmax_strided": ("rows_strided", False),
 }
 
 kernels = {}  # op -> (ctypes function, kind), only those present
@@ -168,6 +185,22 @@ if _major != ABI_MAJOR:
     raise ImportError(
         "simdact: %s is version %s; this package needs ABI major version %d" % (library_path, version_string, ABI_MAJOR)
     )
+
+
+class MissingKernelError(SimdactError, NotImplementedError):
+    """The loaded library lacks a kernel this package knows (an older libsimdact); status is None."""
+
+
+def kernel(op, what=None):
+    """The ctypes function of simdact_<op>_f32; MissingKernelError if the loaded library lacks it."""
+    try:
+        return kernels[op][0]
+    except KeyError:
+        raise MissingKernelError(
+            "%s: %s (version %s) has no simdact_%s_f32; it needs a newer libsimdact"
+            % (what or "simdact." + op, library_path, version_string, op),
+            None,
+        ) from None
 
 
 def check(status, what):

@@ -50,8 +50,8 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Bounds, by kernel name.
 
-enum Bound { kExact, kUlp2, kUlp4, kUlp4Flush, kSoftmax, kSoftmaxBackward, kNoBound };
-enum Ref { kNoRef, kSigmoidRef, kTanhRef };
+enum Bound { kExact, kUlp2, kUlp4, kUlp4Flush, kSoftmax, kSoftmaxBackward, kLogSoftmax, kLogSoftmaxBackward, kGrad, kNoBound };
+enum Ref { kNoRef, kSigmoidRef, kTanhRef, kGeluRef, kGeluTanhRef, kSiluRef, kSoftplusRef, kEluRef };
 
 constexpr bool streq(const char* a, const char* b) {
   while (*a != '\0' && *a == *b) ++a, ++b;
@@ -61,16 +61,28 @@ constexpr Bound bound_of(const char* op) {
   return streq(op, "relu") || streq(op, "relu_backward") || streq(op, "leaky_relu") ||
                  streq(op, "leaky_relu_backward") || streq(op, "sigmoid_backward") || streq(op, "tanh_backward")
              ? kExact
-         : streq(op, "sigmoid") || streq(op, "tanh") ? kUlp2
+         : streq(op, "sigmoid") || streq(op, "tanh") || streq(op, "gelu") || streq(op, "gelu_tanh") ||
+                 streq(op, "silu") || streq(op, "softplus") || streq(op, "elu")
+             ? kUlp2
          : streq(op, "tanh_fast")                    ? kUlp4
          : streq(op, "sigmoid_fast")                 ? kUlp4Flush
-         : streq(op, "softmax")                      ? kSoftmax
+         : streq(op, "softmax") || streq(op, "softmax_strided") ? kSoftmax
+         : streq(op, "log_softmax") || streq(op, "log_softmax_strided") ? kLogSoftmax
+         : streq(op, "log_softmax_backward") ? kLogSoftmaxBackward
+         : streq(op, "gelu_backward") || streq(op, "gelu_tanh_backward") || streq(op, "silu_backward") ||
+                 streq(op, "softplus_backward") || streq(op, "elu_backward")
+             ? kGrad
          : streq(op, "softmax_backward")             ? kSoftmaxBackward
                                                      : kNoBound;
 }
 constexpr Ref ref_of(const char* op) {
   return streq(op, "sigmoid") || streq(op, "sigmoid_fast") ? kSigmoidRef
          : streq(op, "tanh") || streq(op, "tanh_fast")     ? kTanhRef
+         : streq(op, "gelu") || streq(op, "gelu_backward") ? kGeluRef
+         : streq(op, "gelu_tanh") || streq(op, "gelu_tanh_backward") ? kGeluTanhRef
+         : streq(op, "silu") || streq(op, "silu_backward") ? kSiluRef
+         : streq(op, "softplus") || streq(op, "softplus_backward") ? kSoftplusRef
+         : streq(op, "elu") || streq(op, "elu_backward") ? kEluRef
                                                             : kNoRef;
 }
 
@@ -266,6 +278,38 @@ Result run(const Case& c, const char* isa) {
 // The first input and the second as the kernel saw them.
 const std::vector<float>& input_b(const Case& c) { return c.aliasing == 3 ? c.a : c.b; }
 
+// The double reference of a forward op (tests/reference.hpp); elu with the case's alpha.
+double forward_ref(Ref r, float xf) {
+  const double x = xf;
+  switch (r) {
+    case kSigmoidRef: return sigmoid_ref(x);
+    case kTanhRef: return std::tanh(x);
+    case kGeluRef: return simdact_test::gelu_ref(x);
+    case kGeluTanhRef: return simdact_test::gelu_tanh_ref(x);
+    case kSiluRef: return simdact_test::silu_ref(x);
+    case kSoftplusRef: return simdact_test::softplus_ref(x);
+    case kEluRef: return simdact_test::elu_ref(x, kernel_param());
+    default: return NAN;
+  }
+}
+
+// T(x) of a backward op (tests/reference.hpp) and its tolerance 2^-21 |dy| T + 2^-126 |dy| + 4 x 2^-149.
+double grad_scale(const Case& c, std::size_t i) {
+  const double x = c.a[i];
+  switch (c.k->ref) {
+    case kGeluRef: return simdact_test::gelu_grad_scale(x);
+    case kGeluTanhRef: return simdact_test::gelu_tanh_grad_scale(x);
+    case kSiluRef: return simdact_test::silu_grad_scale(x);
+    case kSoftplusRef: return simdact_test::softplus_grad_scale(x);
+    case kEluRef: return simdact_test::elu_grad_scale(x, kernel_param());
+    default: return NAN;
+  }
+}
+double grad_tol(const Case& c, std::size_t i) {
+  const double dy = std::fabs(static_cast<double>(input_b(c)[i]));
+  return dy * (grad_scale(c, i) * 0x1p-21 + 0x1p-126) + 4 * 0x1p-149;
+}
+
 void compare(const Case& c, const char* isa, const Result& got, const Result& want) {
   if (got.status != want.status) fail(c, isa, "status differs from the oracle's", c.n, 0, 0);
   if (got.status != SIMDACT_OK) return;
@@ -284,6 +328,19 @@ void compare(const Case& c, const char* isa, const Result& got, const Result& wa
       row_dev.push_back(mag * 0x1p-21 + static_cast<double>(cols) * 0x1p-149);
     }
   }
+  std::vector<double> row_tol;  // log_softmax_backward
+  if (c.k->bound == kLogSoftmaxBackward) {
+    const std::size_t cols = c.d1;
+    for (std::size_t r = 0; r < c.d0; ++r) {
+      double mag = 0.0;
+      for (std::size_t j = r * cols; j < (r + 1) * cols; ++j) mag += std::fabs(static_cast<double>(b[j]));
+      for (std::size_t j = r * cols; j < (r + 1) * cols; ++j) {
+        const double y = std::min(88.0, std::max(-104.0, static_cast<double>(c.a[j])));
+        row_tol.push_back(std::fabs(static_cast<double>(want.out[j])) * 0x1p-23 + std::exp(y) * mag * 0x1p-21 +
+                          4 * 0x1p-149);
+      }
+    }
+  }
   for (std::size_t i = 0; i < c.n; ++i) {
     const float g = got.out[i], w = want.out[i];
     if (c.k->bound == kSoftmaxBackward && std::isfinite(row_s[i / c.d1])) {
@@ -293,7 +350,9 @@ void compare(const Case& c, const char* isa, const Result& got, const Result& wa
       continue;
     }
     if (std::isnan(g) || std::isnan(w)) {
-      if (!(std::isnan(g) && std::isnan(w))) fail(c, isa, "NaN-ness differs from the oracle", i, g, w);
+      // dy = +-inf times a derivative below FLT_MIN: its float value may be 0 (NaN) or not (inf).
+      const bool tiny_factor = c.k->bound == kGrad && std::isinf(b[i]) && !(grad_scale(c, i) >= 0x1p-125);
+      if (!(std::isnan(g) && std::isnan(w)) && !tiny_factor) fail(c, isa, "NaN-ness differs from the oracle", i, g, w);
       continue;
     }
     switch (c.k->bound) {
@@ -303,7 +362,7 @@ void compare(const Case& c, const char* isa, const Result& got, const Result& wa
       case kUlp2:
       case kUlp4:
       case kUlp4Flush: {
-        const double ref = c.k->ref == kSigmoidRef ? sigmoid_ref(c.a[i]) : std::tanh(static_cast<double>(c.a[i]));
+        const double ref = forward_ref(c.k->ref, c.a[i]);
         const bool normal = std::fabs(ref) >= 0x1p-126;
         const double bound = normal ? (c.k->bound == kUlp2 ? 2.0 : 4.0) : 4.0;
         const bool flushed = c.k->bound == kUlp4Flush && !normal && g == 0.0f && !std::signbit(g);
@@ -317,6 +376,19 @@ void compare(const Case& c, const char* isa, const Result& got, const Result& wa
         break;
       case kSoftmaxBackward:  // a row holding inf or NaN (the others are checked above): the oracle's values
         if (g != w) fail(c, isa, "softmax_backward: a row with inf/NaN differs from the oracle", i, g, w);
+        break;
+      case kLogSoftmax:  // absolute 2 ULP of max(|y|, 1) against the truth: 2.5 against the oracle
+        if (g != w && !(std::fabs(static_cast<double>(g) - w) <=
+                        2.5 * std::ldexp(1.0, std::ilogb(std::max(std::fabs(w), 1.0f)) - 23)))
+          fail(c, isa, "log_softmax: absolute error above 2 ULP of max(|y|, 1)", i, g, w);
+        break;
+      case kLogSoftmaxBackward:
+        if (g != w && !(std::fabs(static_cast<double>(g) - w) <= row_tol[i]))
+          fail(c, isa, "log_softmax_backward: error above 2^-23 |dx| + 2^-21 e^y sum|dy|", i, g, w);
+        break;
+      case kGrad:
+        if (g != w && !(std::fabs(static_cast<double>(g) - w) <= grad_tol(c, i)))
+          fail(c, isa, "backward: error above 2^-21 |dy| T(x) + 2^-126 |dy|", i, g, w);
         break;
       case kNoBound:
         __builtin_trap();

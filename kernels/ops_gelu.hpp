@@ -1,0 +1,185 @@
+// gelu (erf form) and gelu_tanh (the tanh approximation), forward and backward. Included by
+// kernels/simd_ops.hpp after ops_silu.hpp (x_sigmoid, exp_split_scaled64 and sigmoid_and_complement
+// are there).
+#pragma once
+
+#ifndef SIMDACT_ISA_NS
+#error "included by kernels/simd_ops.hpp inside a per-ISA translation unit"
+#endif
+
+namespace simdact {
+namespace SIMDACT_ISA_NS {
+
+// ---------------------------------------------------------------------------------------------
+// gelu (erf form). With a = |x|, Q(a) = Phi(-a) = erfc(a/sqrt2)/2 = e^(-a^2/2) R(a), R smooth, and
+// S(a) = a R(a): gelu(x) = -S(a) e^(-a^2/2) for x < 0, x - S(a) e^(-a^2/2) for x >= 0.
+// Tables (tools/fit_gelu.py): slot 0 (a <= 1/2) holds Phi(x) = 1/2 + x P(x) in the signed x (the even
+// coefficients 0); slots k = 1..15 hold S(k + t) = C0 + t P(t), t = a - k, |t| <= 1/2, degree 7, with
+// C0 = S(k) as the float pair C0hi + C0lo and P = C1 + t (C2 + ... C7) (minimax in ULPs; sampled
+// estimate of the float evaluation: S within 0.68 ULP (slot 1; <= 0.06 from slot 2), gelu 1.62 ULP
+// for x < 0, 1.44 ULP in slot 0).
+alignas(64) static constexpr float kGeluC0hi[16] = {0x1p-1f, 0x1.0bdb2ep-2f, 0x1.5845dcp-2f, 0x1.754a76p-2f, 0x1.82b4bcp-2f, 0x1.89d3acp-2f, 0x1.8e010ep-2f, 0x1.90a4fcp-2f, 0x1.926972p-2f, 0x1.93a64ep-2f, 0x1.948c6ep-2f, 0x1.95389ep-2f, 0x1.95bcb4p-2f, 0x1.96242ep-2f, 0x1.9676b8p-2f, 0x1.96b996p-2f};
+alignas(64) static constexpr float kGeluC0lo[16] = {0.0f, 0x1.cef98ep-33f, 0x1.5a54aap-27f, -0x1.cb5216p-27f, -0x1.cdac8cp-28f, -0x1.e06a52p-30f, -0x1.a8ebe2p-27f, 0x1.8fef02p-27f, 0x1.7a866ep-29f, 0x1.61f1bcp-27f, -0x1.89d5dap-28f, -0x1.199a6ap-28f, -0x1.4e8d6ap-28f, -0x1.32f026p-30f, -0x1.fda6c4p-29f, 0x1.8ff4cap-28f};
+alignas(64) static constexpr float kGeluC1[16] = {0x1.988452p-2f, 0x1.fcc812p-4f, 0x1.5d300ap-5f, 0x1.2c08cap-6f, 0x1.2dda04p-7f, 0x1.542a9ap-8f, 0x1.a0eee4p-9f, 0x1.106374p-9f, 0x1.7625d6p-10f, 0x1.0b6e08p-10f, 0x1.8af23ep-11f, 0x1.2b9aa2p-11f, 0x1.d0fb64p-12f, 0x1.6fdc4p-12f, 0x1.27e806p-12f, 0x1.e2fd9p-13f};
+alignas(64) static constexpr float kGeluC2[16] = {0.0f, -0x1.34412cp-4f, -0x1.49878ep-6f, -0x1.c642e8p-8f, -0x1.78fbcp-9f, -0x1.66fd6p-10f, -0x1.7b5976p-11f, -0x1.b2792cp-12f, -0x1.0926d2p-12f, -0x1.54ab2cp-13f, -0x1.c8803p-14f, -0x1.3cc448p-14f, -0x1.c4cf74p-15f, -0x1.4becfap-15f, -0x1.f15cf6p-16f, -0x1.7bc8a8p-16f};
+alignas(64) static constexpr float kGeluC3[16] = {-0x1.10573cp-4f, 0x1.2f4c66p-5f, 0x1.03011ep-7f, 0x1.239daap-9f, 0x1.943c6ap-11f, 0x1.480f86p-12f, 0x1.2cab1ap-13f, 0x1.2f20a6p-14f, 0x1.49cd2ap-15f, 0x1.7db9a4p-16f, 0x1.d0f2b4p-17f, 0x1.27860ap-17f, 0x1.857a24p-18f, 0x1.08c97p-18f, 0x1.71bb64p-19f, 0x1.0854a4p-19f};
+alignas(64) static constexpr float kGeluC4[16] = {0.0f, -0x1.031bc6p-6f, -0x1.68901ep-9f, -0x1.506ec4p-11f, -0x1.899576p-13f, -0x1.124552p-14f, -0x1.b6596p-16f, -0x1.868ac6p-17f, -0x1.7bd4e4p-18f, -0x1.8ce3bap-19f, -0x1.b825b6p-20f, -0x1.0095a2p-20f, -0x1.382424p-21f, -0x1.89e1bep-22f, -0x1.008b0ap-22f, -0x1.5790ecp-23f};
+alignas(64) static constexpr float kGeluC5[16] = {0x1.46637ep-7f, 0x1.8dbb6p-8f, 0x1.ca9a7ap-11f, 0x1.66b53ep-13f, 0x1.65394p-15f, 0x1.af9332p-17f, 0x1.2d8104p-18f, 0x1.ddda82p-20f, 0x1.9c6982p-21f, 0x1.7ecca4p-22f, 0x1.822c92p-23f, 0x1.96009ap-24f, 0x1.ecb146p-25f, 0x1.0b0a32p-25f, 0x1.869248p-26f, 0x1.c3226cp-27f};
+alignas(64) static constexpr float kGeluC6[16] = {0.0f, -0x1.28036ep-9f, -0x1.18ed42p-12f, -0x1.70895ep-15f, -0x1.38b1b6p-17f, -0x1.44a88p-19f, -0x1.8f1b18p-21f, -0x1.1797p-22f, -0x1.b4753ep-24f, -0x1.745eecp-25f, -0x1.571aep-26f, -0x1.506414p-27f, -0x1.62f2c8p-28f, -0x1.864accp-29f, -0x1.b1138ep-30f, -0x1.001714p-30f};
+alignas(64) static constexpr float kGeluC7[16] = {-0x1.25d76p-10f, 0x1.9650cep-11f, 0x1.38f364p-14f, 0x1.5efe36p-17f, 0x1.01af9cp-19f, 0x1.79db2cp-22f, 0x1.d6ac8cp-24f, 0x1.76abcep-26f, 0x1.9264dap-26f, 0x1.abdddcp-26f, 0x1.c524f4p-27f, 0x1.748f3ep-27f, -0x1.f03e4cp-29f, 0x1.f0bbb2p-29f, -0x1.c45462p-28f, -0x1.a7e92ap-30f};
+
+// The pieces shared by gelu and its backward, for a lane-wise x: slot 0 lanes get p = Phi(x)'s
+// polynomial x P (t = x); other lanes S e as the double-float product rounded once (scaled by 2^64,
+// e = e^(-a^2/2) 2^64 with a^2 exact as a pair, exp_split_scaled64). far: a >= 15.5 or inf (the
+// caller's limits: gelu(x) = x or -0 there; the slot is garbage).
+template <class A>
+struct gelu_parts {
+  vf<A> tp;      // t P(t) (slot 0: x P(x))
+  vf<A> se;      // S(a) e^(-a^2/2) 2^64 (slots >= 1)
+  vf<A> e;       // e^(-a^2/2) 2^64
+  vf<A> a;
+  xsimd::batch_bool<float, A> slot0, far;
+};
+template <class A>
+SIMDACT_INLINE gelu_parts<A> gelu_eval(vf<A> x) {
+  using V = vf<A>;
+  using I = vi<A>;
+  const V a = xsimd::abs(x);
+  const V magic(0x1.8p23f);
+  const V r = a + magic;
+  V ta;
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<A, xsimd::avx512bw>::value) ta = _mm512_reduce_ps(a, 0);  // a - rne(a), exact
+  else
+#endif
+    ta = a - (r - magic);
+  I k = xsimd::bitwise_cast<I>(r);
+  if constexpr (!std::is_same<A, xsimd::avx512bw>::value) k = k & I(15);
+  const auto slot0 = a <= V(0.5f);
+  const V t = xsimd::select(slot0, x, ta);
+  V p = lut16<A>(kGeluC7, k);
+  p = fmadd<A>(p, t, lut16<A>(kGeluC6, k));
+  p = fmadd<A>(p, t, lut16<A>(kGeluC5, k));
+  p = fmadd<A>(p, t, lut16<A>(kGeluC4, k));
+  p = fmadd<A>(p, t, lut16<A>(kGeluC3, k));
+  p = fmadd<A>(p, t, lut16<A>(kGeluC2, k));
+  p = fmadd<A>(p, t, lut16<A>(kGeluC1, k));
+  const V tp = t * p;
+  const V tpl = fmadd<A>(t, p, -tp);  // t P = tp + tpl exactly
+  const V c0h = lut16<A>(kGeluC0hi, k);
+  const V sh = c0h + tp;  // Fast2Sum: |C0| >= |t P| in slots >= 1
+  const V sl = ((c0h - sh) + tp) + (lut16<A>(kGeluC0lo, k) + tpl);
+  const V h = a * a;
+  const V hl = fmadd<A>(a, a, -h);
+  const V z = max_keep_nan<A>(V(-125.0f), V(-0.5f) * h);
+  const split<A> e = exp_split_scaled64<A>(z, V(-0.5f) * hl);
+  const V se = fmadd<A>(sh, e.hi, fmadd<A>(sh, e.lo, sl * e.hi));
+  return {tp, se, e.hi, a, slot0, a >= V(15.5f)};
+}
+
+// gelu(x) = x Phi(x) = x/2 (1 + erf(x / sqrt 2)), the erf form.
+//   Max error: 2 ULP for every result >= FLT_MIN, proven on all 2^32 inputs by the exhaustive test
+//   (measured: README). Subnormal results (x < ~-13.2) within 4 x 2^-149, -0 further down.
+//   Range: all floats, no overflow (x >= 15.5 gives x, x <= -15.5 gives -0).
+//   Special values: +inf -> +inf, -inf -> -0, NaN -> NaN, +-0 -> +-0.
+//   Method: |x| <= 1/2: x/2 + x (x P(x)) in one FMA; else -S e resp. x - S e (gelu_eval: table
+//   polynomial, C0 and t P as pairs, e^(-x^2/2) as hi + lo from the exact x^2). No erf, no branch.
+template <class A>
+SIMDACT_INLINE vf<A> gelu_v(vf<A> x) {
+  using V = vf<A>;
+  const gelu_parts<A> g = gelu_eval<A>(x);
+  const V s = g.se * V(kUnscale64);
+  V y = xsimd::select(x < V(0.0f), -s, x - s);
+  y = xsimd::select(g.slot0, fmadd<A>(x, g.tp, V(0.5f) * x), y);
+  return xsimd::select(g.far, xsimd::select(x > V(0.0f), x, V(-0.0f)), y);
+}
+
+template <class A>
+void gelu(const float* x, float* y, std::size_t n) {
+  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return gelu_v<A>(v); });
+}
+
+// dx = dy * gelu'(x), gelu'(x) = Phi(x) + x phi(x); x is the forward input.
+//   Max error: 2^-21 |dy| T(x) + 2^-126 |dy|, T = Phi(x) + |x| phi(x) (the terms cancel near x = -0.75).
+//   Phi: slot 0 its polynomial, else Q = S e / a (one division) and Phi = Q or 1 - Q; x phi(x) =
+//   x e / sqrt(2 pi). +inf -> dy, -inf -> dy * 0, NaN -> NaN.
+template <class A>
+void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
+  using V = vf<A>;
+  map_binary<A>(x, dy, dx, n, [](V v, V dyv) __attribute__((always_inline)) {
+    const gelu_parts<A> g = gelu_eval<A>(v);
+    const V q = divide<A>(g.se * V(kUnscale64), g.a);
+    V phi_cdf = xsimd::select(v < V(0.0f), q, V(1.0f) - q);
+    phi_cdf = xsimd::select(g.slot0, V(0.5f) + g.tp, phi_cdf);
+    const V d = fmadd<A>(v * V(0x1.988454p-2f), g.e * V(kUnscale64), phi_cdf);  // 1/sqrt(2 pi)
+    return dyv * xsimd::select(g.far, xsimd::select(v > V(0.0f), V(1.0f), V(0.0f)), d);
+  });
+}
+
+// gelu_tanh(x) = x/2 (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), is x sigmoid(v) with v = 2u =
+// x (K1 + K3 x^2). The constants as float pairs hi + lo (K1 = 2 sqrt(2/pi), K3 = 0.044715 K1).
+constexpr float kGeluK1hi = 0x1.988454p+0f, kGeluK1lo = -0x1.857936p-25f;
+constexpr float kGeluK3hi = 0x1.2444f2p-4f, kGeluK3lo = 0x1.49b16ap-29f;
+
+// |v| = a (K1 + K3 a^2) for a = |x| as a double-float vh + vl (relative error ~2^-40): a rounding of
+// v in float (2^-24 relative, i.e. up to 2^-24 |v| absolute in the exponent of e^-|v|) would cost up to
+// |v|/2 ULP of the result; |v| reaches ~90 where results are still normal. a^2, K3 a^2 and a q are
+// exact product pairs (FMA), K1 + K3 a^2 a TwoSum. Huge a: vh = inf (the low part may be NaN; callers
+// drop it where vh is beyond the exp's range).
+template <class A>
+SIMDACT_INLINE split<A> gelu_tanh_arg(vf<A> a) {
+  using V = vf<A>;
+  const V s = a * a;
+  const V sl = fmadd<A>(a, a, -s);
+  const V k3h(kGeluK3hi), k1h(kGeluK1hi);
+  const V p = k3h * s;
+  const V pl = fmadd<A>(k3h, s, -p) + fmadd<A>(k3h, sl, V(kGeluK3lo) * s);
+  const V q = k1h + p;
+  const V bb = q - k1h;
+  const V ql = ((k1h - (q - bb)) + (p - bb)) + (pl + V(kGeluK1lo));
+  const V vh = a * q;
+  return {vh, fmadd<A>(a, ql, fmadd<A>(a, q, -vh))};
+}
+
+// gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), against this formula evaluated exactly:
+//   Max error: 2 ULP for every result >= FLT_MIN, proven on all 2^32 inputs by the exhaustive test
+//   (measured: README). Subnormal results (x < ~-10.3) within 4 x 2^-149, -0 further down.
+//   Range: all floats, no overflow (x >= 0: x / (1 + e), e <= 1; the exp argument clamped).
+//   Special values: +inf -> +inf, -inf -> -0, NaN -> NaN, +-0 -> +-0.
+//   Method: x sigmoid(v), v = x (K1 + K3 x^2) as a double-float (gelu_tanh_arg), then x_sigmoid
+//   (ops_silu.hpp): e^-|v| as hi + lo, one division. No tanh, no branch.
+template <class A>
+SIMDACT_INLINE vf<A> gelu_tanh_v(vf<A> x) {
+  const split<A> v = gelu_tanh_arg<A>(xsimd::abs(x));
+  return x_sigmoid<A>(x, -v.hi, -v.lo);
+}
+
+template <class A>
+void gelu_tanh(const float* x, float* y, std::size_t n) {
+  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return gelu_tanh_v<A>(v); });
+}
+
+// dx = dy * gelu_tanh'(x), gelu_tanh'(x) = s + x v' s (1 - s), s = sigmoid(v), v' = K1 + 3 K3 x^2.
+//   Max error: 2^-21 |dy| T(x) + 2^-126 |dy|, T = s + |x v'| s (1 - s); e^-|v| (exp_reduced, 0.9 ULP)
+//   from the double-float |v|. x is the forward input; +-inf -> dy * (1 or 0), NaN -> NaN.
+template <class A>
+void gelu_tanh_backward(const float* x, const float* dy, float* dx, std::size_t n) {
+  using V = vf<A>;
+  map_binary<A>(x, dy, dx, n, [](V v, V g) __attribute__((always_inline)) {
+    // e = e^-|v| from the double-float |v|: its rounding would otherwise move s by up to |v| 2^-24
+    // relative where the s (1 - s) term dominates (x < -3).
+    const split<A> av = gelu_tanh_arg<A>(xsimd::abs(v));
+    const V z = max_keep_nan<A>(V(-104.0f), -av.hi);
+    const V e = exp_reduced<A>(z, xsimd::select(av.hi < V(104.0f), -av.lo, V(0.0f)));
+    const V big = divide<A>(V(1.0f), V(1.0f) + e);
+    const V small = e * big;
+    const auto pos = v >= V(0.0f);
+    const V s = xsimd::select(pos, big, small);
+    const V xc = min_keep_nan<A>(V(100.0f), max_keep_nan<A>(V(-100.0f), v));  // s (1 - s) = 0 beyond
+    const V dv = fmadd<A>(V(3.0f * kGeluK3hi), xc * xc, V(kGeluK1hi));
+    return g * fmadd<A>(xc * dv, small * big, s);
+  });
+}
+
+}  // namespace SIMDACT_ISA_NS
+}  // namespace simdact

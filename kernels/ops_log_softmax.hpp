@@ -1,0 +1,166 @@
+// log-softmax forward (contiguous and strided rows) and backward. Included by kernels/simd_ops.hpp
+// after softmax (the row helpers row_max_min and dot_exact_fallback are there).
+#pragma once
+
+#ifndef SIMDACT_ISA_NS
+#error "included by kernels/simd_ops.hpp inside a per-ISA translation unit"
+#endif
+
+namespace simdact {
+namespace SIMDACT_ISA_NS {
+
+// e^(x - m) as the unevaluated sum hi + lo (exp_split: <= 0.35 ULP), the rounding of x - m carried
+// into the reduction (TwoSum), for z = x - m in [-104, 0]; -inf entries give 0 (hi and lo), NaN
+// propagates (-inf - -inf, inf - inf and NaN entries).
+template <class A>
+SIMDACT_INLINE split<A> exp_shifted_split(vf<A> x, vf<A> neg_m) {
+  using V = vf<A>;
+  const V s = x + neg_m;
+  const V bp = s - x;
+  const V lo = (x - (s - bp)) + (neg_m - bp);
+  const V z = max_keep_nan<A>(V(-104.0f), s);
+  return exp_split<A>(z, xsimd::select(s > V(-104.0f), lo, V(0.0f)));
+}
+
+// sum_j e^(x_j - m) of one row, >= 1 for a finite max: the hi parts added in double (two double
+// accumulators per vector), the lo parts (< 2^-24 hi) in float and added at the end. The sum's
+// relative error is that of the terms (<= 0.35 x 2^-23) plus ~2^-50 from the double additions.
+template <class A>
+SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> neg_m) {
+  using V = vf<A>;
+  using D = vd<A>;
+  constexpr std::size_t W = V::size;
+  D d0(0.0), d1(0.0), d2(0.0), d3(0.0);
+  V l0(0.0f), l1(0.0f);
+  std::size_t i = 0;
+  for (; i + 2 * W <= cols; i += 2 * W) {
+    const split<A> e0 = exp_shifted_split<A>(V::load_unaligned(xr + i), neg_m);
+    const split<A> e1 = exp_shifted_split<A>(V::load_unaligned(xr + i + W), neg_m);
+    const wide<A> w0 = widen<A>(e0.hi), w1 = widen<A>(e1.hi);
+    d0 += w0.lo;
+    d1 += w0.hi;
+    d2 += w1.lo;
+    d3 += w1.hi;
+    l0 += e0.lo;
+    l1 += e1.lo;
+  }
+  if (i < cols) {
+    const float ninf = -std::numeric_limits<float>::infinity();
+    const V v = i + W <= cols ? V::load_unaligned(xr + i) : load_partial<A>(xr + i, cols - i, ninf);
+    const split<A> e = exp_shifted_split<A>(v, neg_m);  // padding (-inf) gives 0
+    const wide<A> w = widen<A>(e.hi);
+    d0 += w.lo;
+    d1 += w.hi;
+    l0 += e.lo;
+    i += W;
+    if (i < cols) {  // at most one more, partial
+      const split<A> f = exp_shifted_split<A>(load_partial<A>(xr + i, cols - i, ninf), neg_m);
+      const wide<A> u = widen<A>(f.hi);
+      d2 += u.lo;
+      d3 += u.hi;
+      l1 += f.lo;
+    }
+  }
+  return xsimd::hadd((d0 + d1) + (d2 + d3)) + static_cast<double>(hsum<A>(l0 + l1));
+}
+
+// log_softmax(x)_j = x_j - m - log(sum_k e^(x_k - m)), m = max, row by row: never the log of a
+// softmax output (so no log(0) = -inf for entries far below the max, and no loss for them).
+//   Max error: absolute 2 ULP of max(|y|, 1) for every finite output (measured: README; the tests
+//   check this bound against the double oracle): the sum's relative error (<= 0.35 x 2^-23, the
+//   terms hi + lo) becomes an absolute error of log(sum) (which is >= 0, and <= |y|); then
+//   y = ((double)x - m) - log(sum) in double, rounded once (0.5 ULP of y).
+//   Special values: -inf entries give -inf exactly; a row holding NaN or +inf, or all -inf, gives NaN
+//   in every entry; one column gives 0 (x - x - log 1).
+//   Three passes: max; the sum (exp, nothing stored); y from x in double lanes (two conversions each
+//   way per vector). Outputs of kStreamMinBytes and more in rows of at least 256 floats use
+//   non-temporal stores (x86), as softmax_backward.
+template <class A>
+SIMDACT_INLINE void log_softmax_rows(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
+                                     std::size_t cols) {
+  using V = vf<A>;
+  using D = vd<A>;
+  const bool stream = has_stream<A> && cols >= 256 && rows * cols >= kStreamMinBytes / sizeof(float);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * ldx;
+    float* yr = y + r * ldy;
+    const float m = row_max_min<A>(xr, cols).max;
+    const double total = log_softmax_sum<A>(xr, cols, V(-m));
+    const D dm(static_cast<double>(m)), dl(std::log(total));  // NaN sum (NaN rows) -> NaN everywhere
+    map_unary<A>(
+        xr, yr, cols,
+        [dm, dl](V v) __attribute__((always_inline)) {
+          const wide<A> w = widen<A>(v);
+          return narrow<A>((w.lo - dm) - dl, (w.hi - dm) - dl);
+        },
+        stream);
+  }
+  if (stream) stream_fence<A>();
+}
+
+template <class A>
+void log_softmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
+  log_softmax_rows<A>(x, cols, y, cols, rows, cols);
+}
+
+template <class A>
+void log_softmax_strided(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
+                         std::size_t cols) {
+  log_softmax_rows<A>(x, ldx, y, ldy, rows, cols);
+}
+
+// sum(g) of one row: float accumulators moved into a double every 16 blocks (as dot_row); where that
+// is not finite, the row is summed again in double as the oracle does.
+template <class A>
+SIMDACT_INLINE double sum_row(const float* gr, std::size_t cols) {
+  using V = vf<A>;
+  constexpr std::size_t W = V::size;
+  double total = 0.0;
+  V s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+  std::size_t i = 0, blocks = 0;
+  for (; i + 4 * W <= cols; i += 4 * W) {
+    s0 += V::load_unaligned(gr + i);
+    s1 += V::load_unaligned(gr + i + W);
+    s2 += V::load_unaligned(gr + i + 2 * W);
+    s3 += V::load_unaligned(gr + i + 3 * W);
+    if (++blocks == 16) {
+      total += hsum<A>((s0 + s1) + (s2 + s3));
+      s0 = s1 = s2 = s3 = V(0.0f);
+      blocks = 0;
+    }
+  }
+  for (; i + W <= cols; i += W) s0 += V::load_unaligned(gr + i);
+  if (i < cols) s1 += load_partial<A>(gr + i, cols - i, 0.0f);
+  total += hsum<A>((s0 + s1) + (s2 + s3));
+  if (total - total == 0.0) return total;
+  total = 0.0;
+  for (std::size_t j = 0; j < cols; ++j) total += static_cast<double>(gr[j]);
+  return total;
+}
+
+// dx = dy - e^y * sum(dy) per row (y = log_softmax(x), so e^y is the softmax output).
+//   Max error: |dx - oracle| <= 2^-23 |dx| + 2^-21 e^y sum|dy| (+ 4 x 2^-149): e^y by exp_reduced
+//   (<= 0.9 ULP), the sum in float blocks moved into a double (as softmax_backward's dot product),
+//   then one FMA. y is clamped to [-104, 88] before the exp (a log-softmax output is <= 0; the
+//   oracle clamps alike). NaN in y or dy propagates.
+template <class A>
+void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
+  using V = vf<A>;
+  const bool stream = cols >= 256 && rows * cols >= kStreamMinBytes / sizeof(float);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* yr = y + r * cols;
+    const float* gr = dy + r * cols;
+    const V s(static_cast<float>(sum_row<A>(gr, cols)));
+    map_binary<A>(
+        yr, gr, dx + r * cols, cols,
+        [s](V p, V g) __attribute__((always_inline)) {
+          const V e = exp_reduced<A>(min_keep_nan<A>(V(88.0f), max_keep_nan<A>(V(-104.0f), p)));
+          return fmadd<A>(-e, s, g);
+        },
+        stream);
+  }
+  if (stream) stream_fence<A>();
+}
+
+}  // namespace SIMDACT_ISA_NS
+}  // namespace simdact

@@ -1,12 +1,15 @@
 // Google Benchmark suite, expanded from kernels/list.inc: every kernel x every ISA this CPU can run x
 // sizes 4Ki, 64Ki, 1Mi, 32Mi floats, through the public C entry points simdact_<op>_f32, plus a memcpy
 // copy bound. Adding a kernel to the list adds its benchmarks; nothing here names an op except
-// first_input_domain(), which only picks the input range of backward ops that take a forward output.
+// first_input_domain(), which only picks the input range of backward ops that take a forward output,
+// and param_of(), the p of the *_p kinds (leaky_relu's slope 0.01, elu's alpha 1).
 //
 // --simdact_smoke runs every case up to 64 Ki once (for emulators: it only proves the suite runs).
 // Names: <op>/<isa>/<size> for element-wise kinds, <op>/<isa>/cols:<cols>/<size> for the row kinds
 // (rows = size / cols, so rows*cols is size rounded down to a multiple of cols; a size smaller than
-// cols is not registered), memcpy/<size>. items = elements, bytes = elements * 4 * arrays read+written.
+// cols is not registered). The strided kind (rows_strided) runs on a padded matrix, ldx = ldy =
+// cols + 16, with rows = size / ld so that it stays within the nominal size. memcpy/<size>.
+// items = elements, bytes = elements * 4 * arrays read+written.
 // bench/summary.py turns the JSON output into elements/ns tables; bench/run-summary runs both.
 #include <benchmark/benchmark.h>
 
@@ -28,7 +31,10 @@ constexpr std::size_t kSizes[] = {std::size_t{4} << 10, std::size_t{64} << 10, s
                                   std::size_t{32} << 20};
 constexpr std::size_t kCols[] = {10, 128, 1000, 32768};  // row kinds (softmax)
 constexpr simdact_isa kIsas[] = {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON};
-constexpr float kParam = 0.01f;  // the p of the *_p kinds: leaky_relu's slope
+constexpr float kParam = 0.01f;     // the p of the *_p kinds: leaky_relu's slope
+constexpr float kEluAlpha = 1.0f;   // ... and elu's alpha (the usual default)
+
+float param_of(const std::string& op) { return op.compare(0, 3, "elu") == 0 ? kEluAlpha : kParam; }
 
 // ---------------------------------------------------------------------------------------------------
 // Inputs. Per nominal size one cached set of three buffers: a (first input), b (second input, dy),
@@ -40,6 +46,7 @@ enum class Domain {
   kUnit,    // (0, 1): a sigmoid / softmax output
   kSigned,  // (-1, 1): a tanh output
   kDy,      // [-1, 1): upstream gradients
+  kLogUnit, // log of kUnit, [-16.6, 0): a log_softmax output
 };
 
 // Backward ops whose first input is the forward *output* (simdact.h) get that output's range;
@@ -47,6 +54,7 @@ enum class Domain {
 Domain first_input_domain(const std::string& op) {
   if (op == "sigmoid_backward" || op == "softmax_backward") return Domain::kUnit;
   if (op == "tanh_backward") return Domain::kSigned;
+  if (op == "log_softmax_backward") return Domain::kLogUnit;
   return Domain::kWide;
 }
 
@@ -65,6 +73,7 @@ void fill(float* p, std::size_t n, Domain d, std::uint64_t seed) {
       case Domain::kUnit: v = static_cast<float>((std::floor(k * 0.5) + 0.5) * (1.0 / 8388608.0)); break;
       case Domain::kSigned: v = static_cast<float>((k + 0.5) * (1.0 / 8388608.0) - 1.0); break;
       case Domain::kDy: v = static_cast<float>(k * (1.0 / 8388608.0) - 1.0); break;
+      case Domain::kLogUnit: v = static_cast<float>(std::log((std::floor(k * 0.5) + 0.5) * (1.0 / 8388608.0))); break;
     }
     p[i] = v;
   }
@@ -191,6 +200,7 @@ using UnaryPFn = simdact_status (*)(const float*, float*, std::size_t, float);
 using BinaryPFn = simdact_status (*)(const float*, const float*, float*, std::size_t, float);
 using RowsFn = simdact_status (*)(const float*, float*, std::size_t, std::size_t);
 using RowsBinaryFn = simdact_status (*)(const float*, const float*, float*, std::size_t, std::size_t);
+using RowsStridedFn = simdact_status (*)(const float*, std::size_t, float*, std::size_t, std::size_t, std::size_t);
 
 void register_unary(const char* op, UnaryFn fn) {
   for_each_elementwise(op, 2, [fn](const std::string& name, const Case& c) {
@@ -205,15 +215,15 @@ void register_binary(const char* op, BinaryFn fn) {
 }
 
 void register_unary_p(const char* op, UnaryPFn fn) {
-  for_each_elementwise(op, 2, [fn](const std::string& name, const Case& c) {
-    add(name, c, [fn, n = c.n](const float* a, const float*, float* out) { return fn(a, out, n, kParam); });
+  for_each_elementwise(op, 2, [fn, p = param_of(op)](const std::string& name, const Case& c) {
+    add(name, c, [fn, p, n = c.n](const float* a, const float*, float* out) { return fn(a, out, n, p); });
   });
 }
 
 void register_binary_p(const char* op, BinaryPFn fn) {
-  for_each_elementwise(op, 3, [fn](const std::string& name, const Case& c) {
+  for_each_elementwise(op, 3, [fn, p = param_of(op)](const std::string& name, const Case& c) {
     add(name, c,
-        [fn, n = c.n](const float* a, const float* b, float* out) { return fn(a, b, out, n, kParam); });
+        [fn, p, n = c.n](const float* a, const float* b, float* out) { return fn(a, b, out, n, p); });
   });
 }
 
@@ -231,6 +241,30 @@ void register_rows_binary(const char* op, RowsBinaryFn fn) {
       return fn(a, b, out, rows, cols);
     });
   });
+}
+
+// Strided rows: ldx = ldy = cols + kStridePad (a padded row-major matrix), rows = size / ld so the
+// footprint stays within the nominal size (n = rows * cols elements, fewer than the contiguous kinds
+// at small cols). Names as the row kinds: <op>/<isa>/cols:<cols>/<size>.
+constexpr std::size_t kStridePad = 16;
+
+void register_rows_strided(const char* op, RowsStridedFn fn) {
+  for (const simdact_isa isa : kIsas) {
+    if (!simdact_isa_supported(isa)) continue;
+    for (const std::size_t cols : kCols) {
+      const std::size_t ld = cols + kStridePad;
+      for (const std::size_t size : kSizes) {
+        const std::size_t rows = size / ld;
+        if (rows == 0) continue;
+        const Case c{isa, size, rows * cols, rows, cols, first_input_domain(op), 2};
+        add(std::string(op) + "/" + simdact_isa_name(isa) + "/cols:" + std::to_string(cols) + "/" +
+                std::to_string(size),
+            c, [fn, rows, cols, ld](const float* a, const float*, float* out) {
+              return fn(a, ld, out, ld, rows, cols);
+            });
+      }
+    }
+  }
 }
 
 // The copy bound: one read + one write per element, like a unary kernel. The ISA is irrelevant.

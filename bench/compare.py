@@ -16,6 +16,11 @@ repetition_index). Under --benchmark_enable_random_interleaving every repetition
 a random point of the run, so this is a random pairing, and the IQR shows how the machine's noise
 moves the ratio. > 1: simdact is faster.
 
+Before the per-op tables, two summary tables with one row per op (and softmax width) and tier: the
+ratio best simdact / fastest peer (with the peer's name), and best simdact / oneDNN, the reference of
+issue #7's targets (>= 1.25 at 4 Ki and 64 Ki floats, >= 1.0 above: a cell of one of its ops below
+the target is marked "<").
+
 Writes the tables to stdout and DIR/compare.md, and one PNG per table to DIR (throughput against size,
 log-log, one line per implementation, the bars the IQR over repetitions). DIR defaults to
 bench/results/. Plots need matplotlib (Debian: python3-matplotlib, for /usr/bin/python3); without it
@@ -135,7 +140,9 @@ def render_table(title, header, body):
 def group_title(op, cols):
     base, _, variant = op.partition("@")
     t = base
-    if cols is not None:
+    if cols is not None and base.endswith("_strided"):  # simdact_compare's kStridePad = 16
+        t += ", cols %d, ld %d (rows = size / %d)" % (cols, cols + 16, cols + 16)
+    elif cols is not None:
         t += ", cols %d (rows = size / %d)" % (cols, cols)
     if variant == "wide":
         t += ", wide-tailed input (99% U(-10,10), 1% |x| in [20, 1e6])"
@@ -225,6 +232,56 @@ def build_group(op, cols, impls_cells, impl_order, memcpy, sizes, errors):
     return render_table(group_title(op, cols), header, body), series
 
 
+ONEDNN = "onednn"
+# The ops whose speed targets issue #7 sets against oneDNN (the summary marks their misses).
+ISSUE7_OPS = {"log_softmax", "log_softmax_backward", "gelu", "gelu_backward", "gelu_tanh", "gelu_tanh_backward",
+              "silu", "silu_backward", "softplus", "softplus_backward", "elu", "elu_backward"}
+
+
+def target_of(size):
+    """Issue #7's speed target against oneDNN at this size."""
+    return 1.25 if size <= 64 << 10 else 1.0
+
+
+def summary_tables(groups, order, sizes):
+    """Markdown: per (op, cols) and tier, best simdact / fastest peer and best simdact / oneDNN."""
+    def best_of(cells, names, s):
+        named = [i for i in names if median(cells[i].get(s)) is not None]
+        return max(named, key=lambda i: median(cells[i].get(s))) if named else None
+
+    vs_peer, vs_dnnl = [], []
+    for op, cols in order:
+        cells = groups[(op, cols)]
+        impls = list(cells)
+        peers = [i for i in impls if tier(i) is None]
+        for t in ("accurate", "fast"):
+            mine = [i for i in impls if tier(i) == t]
+            if not mine or not peers:
+                continue
+            label = op + ("" if cols is None else ", cols %d" % cols) + ("" if t == "accurate" else " (fast)")
+            row_peer, row_dnnl = [label], [label]
+            for s in sizes:
+                best, fastest = best_of(cells, mine, s), best_of(cells, peers, s)
+                r = paired_ratio(cells[best][s], cells[fastest][s]) if best and fastest else None
+                row_peer.append("-" if r is None else "%.2f %s" % (r[0], fastest))
+                d = cells.get(ONEDNN, {}).get(s)
+                r = paired_ratio(cells[best][s], d) if best and median(d) is not None else None
+                miss = op.partition("@")[0] in ISSUE7_OPS and r is not None and r[0] < target_of(s)
+                row_dnnl.append("-" if r is None else "%.2f%s" % (r[0], " <" if miss else ""))
+            vs_peer.append(row_peer)
+            if any(c != "-" for c in row_dnnl[1:]):
+                vs_dnnl.append(row_dnnl)
+    header = ["op"] + [size_label(s) for s in sizes]
+    out = []
+    if vs_peer:
+        out += [render_table("Summary: best simdact / fastest peer (median of per-repetition ratios; the peer)",
+                             header, vs_peer), ""]
+    if vs_dnnl:
+        out += [render_table("Summary: best simdact / oneDNN (\"<\": an op of issue #7 below its target, 1.25 up "
+                             "to 64 Ki, 1.0 above)", header, vs_dnnl), ""]
+    return out
+
+
 def palette(impls):
     """{impl: colour}, the same in every plot: tab10 then Dark2 (18 distinct colours), in table order."""
     from matplotlib import colormaps
@@ -282,8 +339,12 @@ def report(doc, out_dir, plots):
     out += ["Ratio rows: best simdact of the tier / fastest peer at that size (both by median); the figure is the "
             "median of per-repetition ratios (repetition i over repetition i, a random pairing under random "
             "interleaving), [Q1, Q3] its interquartile range; > 1 means simdact is faster. "
-            "'-': not run (at 32 Mi simdact's scalar ISA and the naive std::exp/std::tanh loops are left out "
-            "unless simdact_compare runs with --all_sizes: compute-bound, their 1 Mi figure holds).", ""]
+            "'-': not run (at 32 Mi simdact's scalar ISA, the naive loops of the ops with a transcendental and "
+            "oneDNN's strided softmaxes (ref:any) are left out unless simdact_compare runs with --all_sizes: "
+            "compute-bound, their 1 Mi figure holds). Strided softmaxes: rows ld = cols + 16 floats apart, "
+            "rows = size / ld; oneDNN 2.6 runs a non-dense tensor on its reference implementation.", ""]
+    order = sorted(groups, key=lambda k: (group_order[k], k[1] or 0))
+    out += summary_tables(groups, order, sizes)
     errors, pngs, colours = [], [], {}
     if plots:
         try:
@@ -292,7 +353,7 @@ def report(doc, out_dir, plots):
         except ImportError as e:
             print("compare.py: no plots (%s); use /usr/bin/python3 with python3-matplotlib" % e, file=sys.stderr)
             plots = False
-    for op, cols in sorted(groups, key=lambda k: (group_order[k], k[1] or 0)):
+    for op, cols in order:
         table, series = build_group(op, cols, groups[(op, cols)], impl_order, memcpy, sizes, errors)
         out += [table, ""]
         if plots and series:

@@ -3,27 +3,34 @@
 // XNNPACK), on the same buffers, in one process. Run it through bench/compare, which passes
 // --benchmark_enable_random_interleaving=true and repetitions and turns the JSON into tables and plots.
 //
-// Names: <op>[@wide]/<impl>/<size> for element-wise ops, <op>/<impl>/cols:<cols>/<size> for softmax
-// (rows = size / cols), memcpy/<size> (the copy bound). <op> is the list's op without "_fast": an op
-// named X_fast in kernels/list.inc is the fast tier of X and shows as impl simdact-fast-<isa>, the
-// default (accurate) tier as simdact-<isa>. @wide: sigmoid and tanh on a wide-tailed input (99% U(-10,10),
-// 1% with |x| log-uniform in [20, 1e6]) so that a branch for rare ranges shows its cost. Forward inputs
-// are U(-10,10); backward ops get y in (0,1) (sigmoid, softmax), y in (-1,1) (tanh) or x in U(-10,10)
-// (relu, leaky relu), and dy in U(-1,1). Sizes 4 Ki, 64 Ki, 1 Mi, 32 Mi floats; softmax cols 10, 128,
-// 1000, 32768. items = elements per call.
+// Names: <op>[@wide]/<impl>/<size> for element-wise ops, <op>/<impl>/cols:<cols>/<size> for the row ops
+// (softmax, log_softmax, their backward: rows = size / cols; softmax_strided, log_softmax_strided: rows
+// ld = cols + 16 floats apart in x and y, rows = size / ld), memcpy/<size> (the copy bound). <op> is the
+// list's op without "_fast": an op named X_fast in kernels/list.inc is the fast tier of X and shows as
+// impl simdact-fast-<isa>, the default (accurate) tier as simdact-<isa>. @wide: sigmoid and tanh on a
+// wide-tailed input (99% U(-10,10), 1% with |x| log-uniform in [20, 1e6]) so that a branch for rare
+// ranges shows its cost. Forward inputs are U(-10,10); backward ops get y in (0,1) (sigmoid, softmax),
+// y in (-1,1) (tanh), y = log(U(0,1)) in [-16.6, 0) (log_softmax) or x in U(-10,10) (relu, leaky relu,
+// gelu, gelu_tanh, silu, softplus, elu), and dy in U(-1,1). leaky_relu's slope 0.01, elu's alpha 1 (every
+// implementation the same). Sizes 4 Ki, 64 Ki, 1 Mi, 32 Mi floats; row ops cols 10, 128, 1000, 32768.
+// items = elements per call.
 //
 // Per-ISA peers (SLEEF, Eigen, auto-vectorised loops) run only where simdact_isa_supported() says the
 // CPU has the ISA. oneDNN runs on one thread.
 //
-// Not run unless --all_sizes: the 32 Mi cases of simdact's scalar ISA and of the naive std::exp/std::tanh
-// loops (compute-bound; see run_at_size).
+// Not run unless --all_sizes: the 32 Mi cases of simdact's scalar ISA, of the naive loops with a
+// transcendental and of oneDNN's strided softmaxes (compute-bound; see run_at_size).
 //
 // Modes:
 //   --simdact_smoke    every case up to 64 Ki once (proves that every peer runs; no figure means anything)
-//   --peer-accuracy    no benchmark: max ULP of every sigmoid/tanh implementation (simdact tiers and peers)
-//                      over 2^24 inputs spread over the whole float range plus 2^22 in U(-20,20), against
-//                      the formula in double; non-finite results and where NaN starts (about 15 s).
+//   --peer-accuracy    no benchmark: max ULP of every implementation (simdact tiers and peers) of sigmoid,
+//                      tanh, gelu, gelu_tanh, silu, softplus and elu (alpha 1) over 2^24 inputs spread over
+//                      the whole float range plus 2^22 in U(-20,20), against the formula in double
+//                      (tests/reference.hpp); non-finite results and where NaN starts (about a minute).
 //   --peer-accuracy-range=LO,HI   the same over every float in [LO, HI) instead.
+//   --peer-check       no benchmark: every implementation of every op (forward and backward, row ops too)
+//                      against simdact's scalar ISA on the benchmark inputs at 4 Ki: proves each peer
+//                      computes the same function (same alpha, same gelu form); exit status 1 if one differs.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -56,18 +63,25 @@ constexpr std::size_t kSizes[] = {std::size_t{4} << 10, std::size_t{64} << 10, s
 constexpr std::size_t kCols[] = {10, 128, 1000, 32768};
 constexpr simdact_isa kIsas[] = {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON};
 constexpr float kSlope = 0.01f;  // leaky_relu's slope, as in simdact_bench
+constexpr float kEluAlpha = 1.0f;  // elu's alpha (the usual default), as in simdact_bench
+constexpr std::size_t kStridePad = 16;  // the strided softmaxes: ld = cols + 16, as in simdact_bench
 constexpr std::size_t kSmokeMaxSize = std::size_t{64} << 10;
 constexpr std::size_t kWarmUpMaxSize = std::size_t{1} << 20;
 bool g_smoke = false;
 bool g_all_sizes = false;  // --all_sizes: also the compute-bound cases at 32 Mi (see run_at_size)
 
+// The p of the *_p kinds for this op (every implementation gets the same).
+float param_of(const std::string& op) { return op.compare(0, 3, "elu") == 0 ? kEluAlpha : kSlope; }
+
 // ---------------------------------------------------------------------------------------------------
 // Kinds and ops, from kernels/list.inc.
 
-enum class Kind { unary, binary, unary_p, binary_p, rows, rows_binary };
+enum class Kind { unary, binary, unary_p, binary_p, rows, rows_binary, rows_strided };
 
-bool is_rows(Kind k) { return k == Kind::rows || k == Kind::rows_binary; }
-int arrays_of(Kind k) { return (k == Kind::unary || k == Kind::unary_p || k == Kind::rows) ? 2 : 3; }
+bool is_rows(Kind k) { return k == Kind::rows || k == Kind::rows_binary || k == Kind::rows_strided; }
+int arrays_of(Kind k) {
+  return (k == Kind::unary || k == Kind::unary_p || k == Kind::rows || k == Kind::rows_strided) ? 2 : 3;
+}
 
 const std::string kFastSuffix = "_fast";
 
@@ -153,6 +167,7 @@ using UnaryPFn = simdact_status (*)(const float*, float*, std::size_t, float);
 using BinaryPFn = simdact_status (*)(const float*, const float*, float*, std::size_t, float);
 using RowsFn = simdact_status (*)(const float*, float*, std::size_t, std::size_t);
 using RowsBinaryFn = simdact_status (*)(const float*, const float*, float*, std::size_t, std::size_t);
+using RowsStridedFn = simdact_status (*)(const float*, std::size_t, float*, std::size_t, std::size_t, std::size_t);
 
 void add_simdact_unary(const char* op, UnaryFn fn) {
   add_simdact(op, Kind::unary, [fn](const Problem& p) { return fn(p.a, p.out, p.n); });
@@ -171,6 +186,10 @@ void add_simdact_rows(const char* op, RowsFn fn) {
 }
 void add_simdact_rows_binary(const char* op, RowsBinaryFn fn) {
   add_simdact(op, Kind::rows_binary, [fn](const Problem& p) { return fn(p.a, p.b, p.out, p.rows, p.cols); });
+}
+// Rows p.ld floats apart in both a and out (p.ld == cols: contiguous).
+void add_simdact_rows_strided(const char* op, RowsStridedFn fn) {
+  add_simdact(op, Kind::rows_strided, [fn](const Problem& p) { return fn(p.a, p.ld, p.out, p.ld, p.rows, p.cols); });
 }
 
 // A peer table (plain function pointers): every kernel whose op is in the list with the same kind.
@@ -253,11 +272,12 @@ void collect_impls() {
 // Inputs: per nominal size one buffer per input range (so interleaved cases never refill a 128 MiB
 // buffer), one dy buffer and one output. Padded past the end (XNNPACK may read 16 bytes beyond).
 
-enum class Domain { kUniform, kWideTail, kUnit, kSigned, kDy };
+enum class Domain { kUniform, kWideTail, kUnit, kSigned, kDy, kLogUnit };
 
 Domain first_input_domain(const std::string& op, bool wide) {
   if (op == "sigmoid_backward" || op == "softmax_backward") return Domain::kUnit;
   if (op == "tanh_backward") return Domain::kSigned;
+  if (op == "log_softmax_backward") return Domain::kLogUnit;
   return wide ? Domain::kWideTail : Domain::kUniform;
 }
 
@@ -289,6 +309,7 @@ void fill(float* p, std::size_t n, Domain d, std::uint64_t seed) {
       case Domain::kUnit: v = static_cast<float>((std::floor(k * 0.5) + 0.5) * (1.0 / 8388608.0)); break;
       case Domain::kSigned: v = static_cast<float>((k + 0.5) * (1.0 / 8388608.0) - 1.0); break;
       case Domain::kDy: v = static_cast<float>(k * (1.0 / 8388608.0) - 1.0); break;
+      case Domain::kLogUnit: v = static_cast<float>(std::log((std::floor(k * 0.5) + 0.5) * (1.0 / 8388608.0))); break;
     }
     p[i] = v;
   }
@@ -327,6 +348,8 @@ struct Case {
   std::size_t size, n, rows, cols;
   Domain a_domain;
   int arrays;
+  std::size_t ld;  // row stride of the strided kind (cols otherwise)
+  float p;         // the *_p kinds' parameter (param_of)
 };
 
 void run_case(benchmark::State& state, const Case& c, const Make& make) {
@@ -337,7 +360,7 @@ void run_case(benchmark::State& state, const Case& c, const Make& make) {
     state.SkipWithError("out of memory");
     return;
   }
-  const Problem p{a, b, out, c.n, c.rows, c.cols, kSlope};
+  const Problem p{a, b, out, c.n, c.rows, c.cols, c.p, c.ld};
   std::string error;
   Run run = make(p, &error);
   // One untimed call where the buffers fit in the caches (warms them, and checks the peer works);
@@ -367,18 +390,30 @@ void add_benchmark(const std::string& name, const Case& c, const Make& make) {
 }
 
 // The largest size is left out for the implementations that stay far below 1 element/ns at every size:
-// simdact's scalar ISA (both tiers: the fallback, not a contender) and the naive std::exp/std::tanh
-// loops. They are compute-bound, so their 1 Mi figure holds, and one 32 Mi call takes 0.1-0.7 s: at
-// 32 Mi they would take about 50 s of the run. --all_sizes runs them anyway.
+// simdact's scalar ISA (both tiers: the fallback, not a contender) and the naive loops of the ops with
+// a transcendental (std::exp, std::tanh, std::erf, ...). They are compute-bound, so their 1 Mi figure
+// holds, and one 32 Mi call takes 0.1-0.7 s: at 32 Mi they would take minutes of the run. Likewise
+// oneDNN's strided (log-)softmax: oneDNN 2.6 has only its reference implementation for a non-dense
+// tensor (ref:any, about 0.01 elements/ns; 45 s of the run at 32 Mi). --all_sizes runs them anyway.
 bool run_at_size(const std::string& op, const std::string& impl, std::size_t size) {
   if (g_all_sizes || size < kSizes[3]) return true;
   if (impl == "simdact-scalar" || impl == "simdact-fast-scalar") return false;
-  return !(impl == "naive" && (op == "sigmoid" || op == "tanh" || op == "softmax"));
+  const std::string strided = "_strided";
+  if (impl == "onednn" && op.size() > strided.size() &&
+      op.compare(op.size() - strided.size(), strided.size(), strided) == 0)
+    return false;
+  if (impl != "naive") return true;
+  // The naive loops that stay at 32 Mi: no transcendental (memory-bound like the others).
+  static const char* const kCheap[] = {"relu",          "relu_backward",    "leaky_relu",      "leaky_relu_backward",
+                                       "sigmoid_backward", "tanh_backward", "softmax_backward"};
+  for (const char* cheap : kCheap)
+    if (op == cheap) return true;
+  return false;
 }
 
 void register_all() {
   for (const std::size_t size : kSizes) {
-    const Case c{size, size, 1, size, Domain::kUniform, 2};
+    const Case c{size, size, 1, size, Domain::kUniform, 2, size, 0.0f};
     add_benchmark("memcpy/" + std::to_string(size), c, [](const Problem& p, std::string*) -> Run {
       return [p](std::string*) {
         std::memcpy(p.out, p.a, p.n * sizeof(float));
@@ -398,14 +433,17 @@ void register_all() {
           if (!run_at_size(op, im.impl, size)) continue;
           if (!is_rows(im.kind)) {
             add_benchmark(label + "/" + im.impl + "/" + std::to_string(size),
-                          Case{size, size, 1, size, domain, arrays_of(im.kind)}, im.make);
+                          Case{size, size, 1, size, domain, arrays_of(im.kind), size, param_of(op)}, im.make);
             continue;
           }
           for (const std::size_t cols : kCols) {
-            const std::size_t rows = size / cols;
+            // The strided kind: ld = cols + kStridePad, rows = size / ld (the footprint stays the size).
+            const std::size_t ld = im.kind == Kind::rows_strided ? cols + kStridePad : cols;
+            const std::size_t rows = size / ld;
             if (rows == 0) continue;
             add_benchmark(label + "/" + im.impl + "/cols:" + std::to_string(cols) + "/" + std::to_string(size),
-                          Case{size, rows * cols, rows, cols, domain, arrays_of(im.kind)}, im.make);
+                          Case{size, rows * cols, rows, cols, domain, arrays_of(im.kind), ld, param_of(op)},
+                          im.make);
           }
         }
       }
@@ -420,6 +458,22 @@ using simdact_test::from_bits;    // tests/reference.hpp: the references of the 
 using simdact_test::sigmoid_ref;
 using simdact_test::ulp_error;
 
+// The forward ops --peer-accuracy measures, with their references in double (tests/reference.hpp).
+struct AccuracyOp {
+  const char* op;
+  double (*ref)(double x);
+};
+double elu_accuracy_ref(double x) { return simdact_test::elu_ref(x, kEluAlpha); }
+const AccuracyOp kAccuracyOps[] = {
+    {"sigmoid", sigmoid_ref},
+    {"tanh", simdact_test::tanh_ref},
+    {"gelu", simdact_test::gelu_ref},
+    {"gelu_tanh", simdact_test::gelu_tanh_ref},
+    {"silu", simdact_test::silu_ref},
+    {"softplus", simdact_test::softplus_ref},
+    {"elu", elu_accuracy_ref},
+};
+
 struct Padded {  // a float vector with the peers' read-past-the-end padding
   Buffer data;
   std::size_t n = 0;
@@ -429,7 +483,7 @@ struct Padded {  // a float vector with the peers' read-past-the-end padding
 
 // Runs one implementation over x[0..n) into y; false (and a message) when it cannot.
 bool evaluate(const Impl& im, const float* x, float* y, std::size_t n, std::string* error) {
-  const Problem p{x, x, y, n, 1, n, kSlope};
+  const Problem p{x, x, y, n, 1, n, param_of(im.op), n};
   Run run = im.make(p, error);
   return run && run(error);
 }
@@ -503,10 +557,10 @@ int peer_accuracy(float range_lo, float range_hi) {
   std::printf("| op | implementation | max ULP | at x | max ULP, \\|x\\|<=20 | mean ULP | subnormal (2^-149) | "
               "non-finite | NaN from |\n");
   std::printf("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
-  for (const char* op : {"sigmoid", "tanh"}) {
-    std::vector<double> ref(n);
-    for (std::size_t i = 0; i < n; ++i)
-      ref[i] = std::strcmp(op, "sigmoid") == 0 ? sigmoid_ref(xs[i]) : std::tanh(static_cast<double>(xs[i]));
+  std::vector<double> ref(n);
+  for (const AccuracyOp& acc : kAccuracyOps) {
+    const char* op = acc.op;
+    for (std::size_t i = 0; i < n; ++i) ref[i] = acc.ref(static_cast<double>(xs[i]));
     for (const Impl& im : impls()) {
       if (im.op != op) continue;
       std::string error;
@@ -519,6 +573,8 @@ int peer_accuracy(float range_lo, float range_hi) {
       std::size_t at = 0, counted = 0, nonfinite = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const float yi = y.get()[i];
+        // An infinite exact result (gelu, silu, softplus, elu of +inf) met exactly: not an error.
+        if (!std::isfinite(ref[i]) && static_cast<double>(yi) == ref[i]) continue;
         if (!std::isfinite(yi)) {
           ++nonfinite;
           continue;
@@ -551,6 +607,75 @@ int peer_accuracy(float range_lo, float range_hi) {
   return 0;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// --peer-check: every implementation of every op against simdact's scalar ISA (the oracle of the
+// tests) on the benchmark's own inputs at 4 Ki floats (row ops: cols 128; strided: ld 144), so a peer
+// configured for another function (a wrong alpha, another gelu) shows. Error: max |y - ref| / max(|ref|, 1).
+
+constexpr double kCheckTolerance = 1e-4;
+
+int peer_check() {
+  constexpr std::size_t kSize = 4096, kCheckCols = 128;
+  std::printf("simdact_compare --peer-check: every implementation against simdact-scalar, %zu floats "
+              "(row ops: cols %zu, strided ld %zu), the benchmark's inputs; error = max |y - ref| / max(|ref|, 1), "
+              "flagged above %g.\n\n",
+              kSize, kCheckCols, kCheckCols + kStridePad, kCheckTolerance);
+  std::printf("| op | implementation | max error | at | |\n|---|---|---:|---:|---|\n");
+  int bad = 0;
+  Padded ref(kSize), y(kSize);
+  for (const auto& op_kind : list_ops()) {
+    const std::string& op = op_kind.first;
+    const Kind kind = op_kind.second;
+    const std::size_t cols = is_rows(kind) ? kCheckCols : kSize;
+    const std::size_t ld = kind == Kind::rows_strided ? cols + kStridePad : cols;
+    const std::size_t rows = kSize / ld;
+    const Problem base{input(kSize, first_input_domain(op, false)), input(kSize, Domain::kDy), nullptr,
+                       rows * cols, rows, cols, param_of(op), ld};
+    const Impl* oracle = nullptr;
+    for (const Impl& im : impls())
+      if (im.op == op && im.impl == "simdact-scalar") oracle = &im;
+    std::string error;
+    auto evaluate_into = [&](const Impl& im, float* out) {
+      std::fill(out, out + kSize, 0.0f);
+      Problem p = base;
+      p.out = out;
+      Run run = im.make(p, &error);
+      return run && run(&error);
+    };
+    if (oracle == nullptr || !evaluate_into(*oracle, ref.get())) {
+      std::printf("| %s | simdact-scalar | failed: %s | | |\n", op.c_str(), oracle ? error.c_str() : "missing");
+      ++bad;
+      continue;
+    }
+    for (const Impl& im : impls()) {
+      if (im.op != op || &im == oracle) continue;
+      if (!evaluate_into(im, y.get())) {
+        std::printf("| %s | %s | failed: %s | | FAILED |\n", op.c_str(), im.impl.c_str(), error.c_str());
+        ++bad;
+        continue;
+      }
+      double max_err = 0.0;
+      std::size_t at = 0;
+      for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t j = 0; j < cols; ++j) {
+          const std::size_t i = r * ld + j;
+          const double rv = ref.get()[i], yv = y.get()[i];
+          double e = std::fabs(yv - rv) / std::max(std::fabs(rv), 1.0);
+          if (std::isnan(e)) e = std::isnan(rv) && std::isnan(yv) ? 0.0 : INFINITY;
+          if (e > max_err) max_err = e, at = i;
+        }
+      }
+      const bool differs = !(max_err <= kCheckTolerance);
+      bad += differs ? 1 : 0;
+      std::printf("| %s | %s | %.3g | %zu | %s |\n", op.c_str(), im.impl.c_str(), max_err, at,
+                  differs ? "DIFFERS" : "");
+    }
+    std::fflush(stdout);
+  }
+  std::printf("\n%d implementation(s) failed or differ.\n", bad);
+  return bad == 0 ? 0 : 1;
+}
+
 bool take_flag(int* argc, char** argv, const char* flag) {
   for (int i = 1; i < *argc; ++i) {
     if (std::strcmp(argv[i], flag) != 0) continue;
@@ -568,6 +693,7 @@ int main(int argc, char** argv) {
   g_smoke = take_flag(&argc, argv, "--simdact_smoke");
   g_all_sizes = take_flag(&argc, argv, "--all_sizes");
   const bool accuracy = take_flag(&argc, argv, "--peer-accuracy");
+  const bool check = take_flag(&argc, argv, "--peer-check");
   float range_lo = 0.0f, range_hi = 0.0f;
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--peer-accuracy-range=", 22) != 0) continue;
@@ -580,6 +706,11 @@ int main(int argc, char** argv) {
     break;
   }
   collect_impls();
+  if (check) {
+    const int rc = peer_check();
+    simdact_set_isa(detected);
+    return rc;
+  }
   if (accuracy || range_lo < range_hi) {
     const int rc = peer_accuracy(range_lo, range_hi);
     simdact_set_isa(detected);

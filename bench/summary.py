@@ -4,8 +4,9 @@
   summary.py FILE.json                      # FILE from: simdact_bench --benchmark_out=FILE --benchmark_out_format=json
   summary.py --bench PATH [bench args...]   # run PATH itself (console output to --log or discarded)
 
-One table for the element-wise ops (rows = op/ISA) and one per softmax column count (rows = op/ISA,
-rows*cols = size rounded down to a multiple of cols); columns are the sizes; every table ends with
+One table for the element-wise ops (rows = op/ISA) and one per column count of the row ops (softmax,
+log_softmax and their backward and strided forms; rows = op/ISA, rows*cols = size rounded down to a
+multiple of cols, the strided ones on rows cols + 16 floats apart); columns are the sizes; every table ends with
 the memcpy copy bound. Standard library only.
 """
 import argparse
@@ -177,7 +178,10 @@ def summarize(doc):
         out += [table("element-wise ops", elementwise + memcpy, cells, sizes, errors), ""]
     for c in col_values:
         these = [r for r in rows if r[2] == c]
-        out += [table("softmax, cols %d (rows = size / %d)" % (c, c), these + memcpy, cells, sizes, errors), ""]
+        title = "row ops, cols %d (rows = size / %d" % (c, c)
+        if any(r[0].endswith("_strided") for r in these):  # simdact_bench's kStridePad = 16
+            title += "; *_strided: ld %d, rows = size / %d" % (c + 16, c + 16)
+        out += [table(title + ")", these + memcpy, cells, sizes, errors), ""]
     if errors:
         out.append("errors:")
         out += ["  " + e for e in errors]

@@ -8,6 +8,15 @@
 //   *_backward            eltwise_logistic_use_dst_for_bwd, eltwise_tanh_use_dst_for_bwd (take y),
 //                         eltwise_relu with alpha (takes x); hint: the forward_training descriptor
 //   softmax / _backward   softmax_forward / softmax_backward on a rows x cols (tag ab) tensor, axis 1
+//   gelu, gelu_tanh       eltwise_gelu_erf, eltwise_gelu_tanh (backward: same algs, take x)
+//   silu                  eltwise_swish, alpha 1 (x * sigmoid(1 * x)); backward takes x
+//   softplus              eltwise_soft_relu: log(1 + exp(x)) in 2.6 (alpha ignored; 3.x adds a beta
+//                         scale), backward takes x
+//   elu                   eltwise_elu, alpha = the problem's p; backward: eltwise_elu (takes x)
+//   log_softmax / _bwd    logsoftmax_forward / logsoftmax_backward (takes y and dy), like softmax
+//   *_strided             softmax_forward / logsoftmax_forward on a rows x cols tensor with strides
+//                         {ld, 1} (memory::desc with explicit strides)
+// The context note lists the implementation oneDNN picks for each of these at 4 Ki floats / 32 x 128.
 #include <omp.h>
 
 #include <exception>
@@ -42,6 +51,11 @@ Env& env() {
 memory::desc flat(std::size_t n) { return memory::desc({static_cast<memory::dim>(n)}, dt::f32, tag::a); }
 memory::desc matrix(std::size_t rows, std::size_t cols) {
   return memory::desc({static_cast<memory::dim>(rows), static_cast<memory::dim>(cols)}, dt::f32, tag::ab);
+}
+// rows x cols, rows ld floats apart (ld >= cols).
+memory::desc strided(std::size_t rows, std::size_t cols, std::size_t ld) {
+  return memory::desc({static_cast<memory::dim>(rows), static_cast<memory::dim>(cols)}, dt::f32,
+                      memory::dims{static_cast<memory::dim>(ld), 1});
 }
 memory wrap(const memory::desc& md, const float* p) { return memory(md, env().engine, const_cast<float*>(p)); }
 
@@ -95,10 +109,29 @@ Run eltwise_bwd(const Problem& p, algorithm alg, float alpha, bool use_dst) {
                                            {DNNL_ARG_DIFF_SRC, wrap(md, p.out)}});
 }
 
-Run softmax_fwd(const Problem& p) {
+// Softmax-like forward (softmax_forward or logsoftmax_forward) on md, axis 1.
+template <class Prim>
+Run rows_fwd(const Problem& p, const memory::desc& md) {
+  const typename Prim::primitive_desc pd({prop_kind::forward_inference, md, 1}, env().engine);
+  return bind(Prim(pd), {{DNNL_ARG_SRC, wrap(md, p.a)}, {DNNL_ARG_DST, wrap(md, p.out)}});
+}
+
+Run softmax_fwd(const Problem& p) { return rows_fwd<dnnl::softmax_forward>(p, matrix(p.rows, p.cols)); }
+Run log_softmax_fwd(const Problem& p) { return rows_fwd<dnnl::logsoftmax_forward>(p, matrix(p.rows, p.cols)); }
+Run softmax_strided_fwd(const Problem& p) {
+  return rows_fwd<dnnl::softmax_forward>(p, strided(p.rows, p.cols, p.ld));
+}
+Run log_softmax_strided_fwd(const Problem& p) {
+  return rows_fwd<dnnl::logsoftmax_forward>(p, strided(p.rows, p.cols, p.ld));
+}
+
+Run log_softmax_bwd(const Problem& p) {
   const memory::desc md = matrix(p.rows, p.cols);
-  const dnnl::softmax_forward::primitive_desc pd({prop_kind::forward_inference, md, 1}, env().engine);
-  return bind(dnnl::softmax_forward(pd), {{DNNL_ARG_SRC, wrap(md, p.a)}, {DNNL_ARG_DST, wrap(md, p.out)}});
+  const dnnl::logsoftmax_forward::primitive_desc hint({prop_kind::forward_training, md, 1}, env().engine);
+  const dnnl::logsoftmax_backward::primitive_desc pd({md, md, 1}, env().engine, hint);
+  return bind(dnnl::logsoftmax_backward(pd), {{DNNL_ARG_DST, wrap(md, p.a)},
+                                              {DNNL_ARG_DIFF_DST, wrap(md, p.b)},
+                                              {DNNL_ARG_DIFF_SRC, wrap(md, p.out)}});
 }
 
 Run softmax_bwd(const Problem& p) {
@@ -116,6 +149,46 @@ std::string probe_impl() {
   const dnnl::eltwise_forward::primitive_desc pd(
       {prop_kind::forward_inference, algorithm::eltwise_logistic, md, 0.0f, 0.0f}, env().engine);
   return pd.impl_info_str();
+}
+
+// The implementations picked for the other ops ("gelu_erf fwd/bwd jit:avx512_core, ..."): a fallback
+// to a reference implementation would show here. 4096 floats, rows 32 x cols 128 (ld 144 strided).
+std::string probe_other_impls() {
+  const memory::desc md = flat(4096), mm = matrix(32, 128), ms = strided(32, 128, 144);
+  const dnnl::engine& e = env().engine;
+  std::string out;
+  auto item = [&out](const std::string& what, const std::string& impl) {
+    out += (out.empty() ? "" : ", ") + what + " " + impl;
+  };
+  const std::pair<const char*, algorithm> algs[] = {{"gelu_erf", algorithm::eltwise_gelu_erf},
+                                                    {"gelu_tanh", algorithm::eltwise_gelu_tanh},
+                                                    {"swish", algorithm::eltwise_swish},
+                                                    {"soft_relu", algorithm::eltwise_soft_relu},
+                                                    {"elu", algorithm::eltwise_elu}};
+  for (const auto& a : algs) {
+    try {
+      const dnnl::eltwise_forward::primitive_desc f({prop_kind::forward_training, a.second, md, 1.0f, 0.0f}, e);
+      const dnnl::eltwise_backward::primitive_desc b({a.second, md, md, 1.0f, 0.0f}, e, f);
+      const std::string fi = f.impl_info_str(), bi = b.impl_info_str();
+      item(std::string(a.first) + (fi == bi ? " fwd/bwd" : " fwd"), fi);
+      if (fi != bi) item("bwd", bi);
+    } catch (const std::exception&) {
+      item(a.first, "(none)");
+    }
+  }
+  try {
+    const dnnl::logsoftmax_forward::primitive_desc f({prop_kind::forward_training, mm, 1}, e);
+    const dnnl::logsoftmax_backward::primitive_desc b({mm, mm, 1}, e, f);
+    item("logsoftmax fwd", f.impl_info_str());
+    item("bwd", b.impl_info_str());
+    const dnnl::softmax_forward::primitive_desc s({prop_kind::forward_inference, ms, 1}, e);
+    item("softmax strided", s.impl_info_str());
+    const dnnl::logsoftmax_forward::primitive_desc l({prop_kind::forward_inference, ms, 1}, e);
+    item("logsoftmax strided", l.impl_info_str());
+  } catch (const std::exception&) {
+    item("(log)softmax", "(none)");
+  }
+  return out;
 }
 
 const char* isa_name(dnnl::cpu_isa isa) {
@@ -143,7 +216,8 @@ StatefulPeers onednn_peers() {
     const dnnl::version_t* v = dnnl::version();
     peers.note = "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
                  std::to_string(v->patch) + ", effective ISA " + isa_name(dnnl::get_effective_cpu_isa()) +
-                 ", eltwise impl " + probe_impl() + ", OpenMP max threads " + std::to_string(omp_get_max_threads());
+                 ", eltwise impl " + probe_impl() + " (" + probe_other_impls() + "), OpenMP max threads " +
+                 std::to_string(omp_get_max_threads());
   } catch (const std::exception& e) {
     peers.skipped = std::string("oneDNN cannot create a CPU engine: ") + e.what();
     return peers;
@@ -163,6 +237,23 @@ StatefulPeers onednn_peers() {
   add("leaky_relu_backward", [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_relu, p.p, false); });
   add("softmax", softmax_fwd);
   add("softmax_backward", softmax_bwd);
+  add("log_softmax", log_softmax_fwd);
+  add("log_softmax_backward", log_softmax_bwd);
+  add("softmax_strided", softmax_strided_fwd);
+  add("log_softmax_strided", log_softmax_strided_fwd);
+  // The new element-wise ops; the backward ones take the forward input x (DNNL_ARG_SRC).
+  add("gelu", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_gelu_erf, 0.0f); });
+  add("gelu_tanh", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_gelu_tanh, 0.0f); });
+  add("silu", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_swish, 1.0f); });
+  add("softplus", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_soft_relu, 0.0f); });
+  add("elu", [](const Problem& p) { return eltwise_fwd(p, algorithm::eltwise_elu, p.p); });
+  add("gelu_backward", [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_gelu_erf, 0.0f, false); });
+  add("gelu_tanh_backward",
+      [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_gelu_tanh, 0.0f, false); });
+  add("silu_backward", [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_swish, 1.0f, false); });
+  add("softplus_backward",
+      [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_soft_relu, 0.0f, false); });
+  add("elu_backward", [](const Problem& p) { return eltwise_bwd(p, algorithm::eltwise_elu, p.p, false); });
   return peers;
 }
 

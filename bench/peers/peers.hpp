@@ -10,8 +10,11 @@
 //    outside the timed loop, in baseline-compiled code.
 //
 // Op names are those of kernels/list.inc without the _fast suffix: sigmoid, sigmoid_backward, tanh,
-// tanh_backward, relu, relu_backward, leaky_relu, leaky_relu_backward, softmax, softmax_backward.
-// Argument order is simdact's: backward ops take (forward output or input, dy, dx), see simdact.h.
+// tanh_backward, relu, relu_backward, leaky_relu, leaky_relu_backward, softmax, softmax_backward,
+// log_softmax, log_softmax_backward, gelu, gelu_tanh, silu, softplus, elu and their _backward,
+// softmax_strided, log_softmax_strided (the last two only as factories: Problem::ld; Kernel has no
+// strided pointer). Argument order is simdact's: backward ops take (forward output or input, dy, dx),
+// see simdact.h.
 #ifndef SIMDACT_BENCH_PEERS_HPP
 #define SIMDACT_BENCH_PEERS_HPP
 
@@ -68,7 +71,8 @@ struct Problem {
   const float* b;
   float* out;
   std::size_t n, rows, cols;
-  float p;  // leaky_relu's slope
+  float p;         // leaky_relu's slope, elu's alpha
+  std::size_t ld;  // the strided row ops: a's and out's row stride in floats (ld >= cols); cols otherwise
 };
 
 // One call of the op on the problem's buffers; false on failure (message in *error).

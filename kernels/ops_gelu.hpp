@@ -28,6 +28,8 @@ alignas(64) static constexpr float kGeluC5[16] = {0x1.46637ep-7f, 0x1.8dbb6p-8f,
 alignas(64) static constexpr float kGeluC6[16] = {0.0f, -0x1.28036ep-9f, -0x1.18ed42p-12f, -0x1.70895ep-15f, -0x1.38b1b6p-17f, -0x1.44a88p-19f, -0x1.8f1b18p-21f, -0x1.1797p-22f, -0x1.b4753ep-24f, -0x1.745eecp-25f, -0x1.571aep-26f, -0x1.506414p-27f, -0x1.62f2c8p-28f, -0x1.864accp-29f, -0x1.b1138ep-30f, -0x1.001714p-30f};
 alignas(64) static constexpr float kGeluC7[16] = {-0x1.25d76p-10f, 0x1.9650cep-11f, 0x1.38f364p-14f, 0x1.5efe36p-17f, 0x1.01af9cp-19f, 0x1.79db2cp-22f, 0x1.d6ac8cp-24f, 0x1.76abcep-26f, 0x1.9264dap-26f, 0x1.abdddcp-26f, 0x1.c524f4p-27f, 0x1.748f3ep-27f, -0x1.f03e4cp-29f, 0x1.f0bbb2p-29f, -0x1.c45462p-28f, -0x1.a7e92ap-30f};
 
+static constexpr const float* kGeluP[] = {kGeluC7, kGeluC6, kGeluC5, kGeluC4, kGeluC3, kGeluC2, kGeluC1};
+
 // The pieces shared by gelu and its backward, for a lane-wise x: slot 0 lanes get p = Phi(x)'s
 // polynomial x P (t = x); other lanes S e as the double-float product rounded once (scaled by 2^64,
 // e = e^(-a^2/2) 2^64 with a^2 exact as a pair, exp_split_scaled64). far: a >= 15.5 or inf (the
@@ -43,27 +45,12 @@ struct gelu_parts {
 template <class A>
 SIMDACT_INLINE gelu_parts<A> gelu_eval(vf<A> x) {
   using V = vf<A>;
-  using I = vi<A>;
   const V a = xsimd::abs(x);
-  const V magic(0x1.8p23f);
-  const V r = a + magic;
-  V ta;
-#if defined(__AVX512F__)
-  if constexpr (std::is_same<A, xsimd::avx512bw>::value) ta = _mm512_reduce_ps(a, 0);  // a - rne(a), exact
-  else
-#endif
-    ta = a - (r - magic);
-  I k = xsimd::bitwise_cast<I>(r);
-  if constexpr (!std::is_same<A, xsimd::avx512bw>::value) k = k & I(15);
+  const unit_slot<A> u = slot_of<A>(a);
   const auto slot0 = a <= V(0.5f);
-  const V t = xsimd::select(slot0, x, ta);
-  V p = lut16<A>(kGeluC7, k);
-  p = fmadd<A>(p, t, lut16<A>(kGeluC6, k));
-  p = fmadd<A>(p, t, lut16<A>(kGeluC5, k));
-  p = fmadd<A>(p, t, lut16<A>(kGeluC4, k));
-  p = fmadd<A>(p, t, lut16<A>(kGeluC3, k));
-  p = fmadd<A>(p, t, lut16<A>(kGeluC2, k));
-  p = fmadd<A>(p, t, lut16<A>(kGeluC1, k));
+  const V t = xsimd::select(slot0, x, u.t);
+  const vi<A> k = u.k;
+  const V p = horner_lut16<A>(kGeluP, k, t);
   const V tp = t * p;
   const V tpl = fmadd<A>(t, p, -tp);  // t P = tp + tpl exactly
   const V c0h = lut16<A>(kGeluC0hi, k);

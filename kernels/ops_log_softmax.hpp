@@ -109,29 +109,16 @@ void log_softmax_strided(const float* x, std::size_t ldx, float* y, std::size_t 
   log_softmax_rows<A>(x, ldx, y, ldy, rows, cols);
 }
 
-// sum(g) of one row: float accumulators moved into a double every 16 blocks (as dot_row); where that
-// is not finite, the row is summed again in double as the oracle does.
+// sum(g) of one row: block_sum (float accumulators moved into a double every 16 blocks, as dot_row);
+// where that is not finite, the row is summed again in double as the oracle does.
 template <class A>
 SIMDACT_INLINE double sum_row(const float* gr, std::size_t cols) {
   using V = vf<A>;
-  constexpr std::size_t W = V::size;
-  double total = 0.0;
-  V s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
-  std::size_t i = 0, blocks = 0;
-  for (; i + 4 * W <= cols; i += 4 * W) {
-    s0 += V::load_unaligned(gr + i);
-    s1 += V::load_unaligned(gr + i + W);
-    s2 += V::load_unaligned(gr + i + 2 * W);
-    s3 += V::load_unaligned(gr + i + 3 * W);
-    if (++blocks == 16) {
-      total += hsum<A>((s0 + s1) + (s2 + s3));
-      s0 = s1 = s2 = s3 = V(0.0f);
-      blocks = 0;
-    }
-  }
-  for (; i + W <= cols; i += W) s0 += V::load_unaligned(gr + i);
-  if (i < cols) s1 += load_partial<A>(gr + i, cols - i, 0.0f);
-  total += hsum<A>((s0 + s1) + (s2 + s3));
+  double total = block_sum<A>(
+      cols, [&](V acc, std::size_t i) __attribute__((always_inline)) { return acc + V::load_unaligned(gr + i); },
+      [&](V acc, std::size_t i, std::size_t k) __attribute__((always_inline)) {
+        return acc + load_partial<A>(gr + i, k, 0.0f);
+      });
   if (total - total == 0.0) return total;
   total = 0.0;
   for (std::size_t j = 0; j < cols; ++j) total += static_cast<double>(gr[j]);

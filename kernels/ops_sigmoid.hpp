@@ -24,30 +24,13 @@ alignas(64) static constexpr float kSigmoidC5[16] = {-0x1.2ff7dp-9f, 0x1.8d0c0ap
 alignas(64) static constexpr float kSigmoidC6[16] = {0x1.6d2bc2p-12f, 0x1.8780ep-12f, -0x1.26af04p-13f, -0x1.c8cf64p-15f, 0x1.189604p-20f, 0x1.7387f6p-18f, 0x1.7b0078p-19f, 0x1.3eda3cp-20f, 0x1.e06a72p-22f, 0x1.68762ep-23f, 0x1.0b9a88p-24f, 0x1.8a478cp-26f, 0x1.21b37cp-27f, 0x1.af822p-29f, 0x1.3ae402p-30f, 0x1.cd820cp-32f};
 
 // The piecewise polynomial, for 0 <= a < 15.5 (other lanes get garbage: callers replace them); NaN
-// propagates (t is NaN). k = round(a): a + 1.5 * 2^23 rounds a to an integer kept in the low mantissa
-// bits (the low 4 are the slot: one vpermps per coefficient on AVX-512); t = a - k is exact (Sterbenz
-// for k >= 1, t = a for k = 0).
+// propagates (t is NaN). Slot and t: slot_of (kernels/simd_math.hpp).
+static constexpr const float* kSigmoidPoly[] = {kSigmoidC6, kSigmoidC5, kSigmoidC4, kSigmoidC3,
+                                                 kSigmoidC2, kSigmoidC1, kSigmoidC0};
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_poly(vf<A> a) {
-  using V = vf<A>;
-  using I = vi<A>;
-  const V magic(0x1.8p23f);
-  const V r = a + magic;
-  V t;
-#if defined(__AVX512F__)
-  if constexpr (std::is_same<A, xsimd::avx512bw>::value) t = _mm512_reduce_ps(a, 0);  // a - rne(a), exact
-  else
-#endif
-    t = a - (r - magic);
-  I k = xsimd::bitwise_cast<I>(r);
-  if constexpr (!std::is_same<A, xsimd::avx512bw>::value) k = k & I(15);  // vpermps ignores the rest
-  V p = lut16<A>(kSigmoidC6, k);
-  p = fmadd<A>(p, t, lut16<A>(kSigmoidC5, k));
-  p = fmadd<A>(p, t, lut16<A>(kSigmoidC4, k));
-  p = fmadd<A>(p, t, lut16<A>(kSigmoidC3, k));
-  p = fmadd<A>(p, t, lut16<A>(kSigmoidC2, k));
-  p = fmadd<A>(p, t, lut16<A>(kSigmoidC1, k));
-  return fmadd<A>(p, t, lut16<A>(kSigmoidC0, k));
+  const unit_slot<A> u = slot_of<A>(a);
+  return horner_lut16<A>(kSigmoidPoly, u.k, u.t);
 }
 
 // sigmoid(x) from s = sigmoid(-|x|): s for x <= 0, 1 - s for x > 0 (one rounding; s <= 1/2 so

@@ -22,27 +22,12 @@ alignas(64) static constexpr float kSoftplusC4[16] = {-0x1.4b776p-8f, -0x1.81b27
 alignas(64) static constexpr float kSoftplusC5[16] = {-0x1.009fbcp-12f, 0x1.075fe8p-10f, 0x1.77d686p-13f, -0x1.40573ep-13f, -0x1.d4f84cp-14f, -0x1.a8985p-15f, -0x1.4fbee4p-16f, -0x1.faac5p-18f, -0x1.78a3eap-19f, -0x1.164d7cp-20f, -0x1.999038p-22f, -0x1.2d81a6p-23f, -0x1.bbc21ep-25f, -0x1.46b83ep-26f, -0x1.e0e8cp-28f, -0x1.61900ap-29f};
 alignas(64) static constexpr float kSoftplusC6[16] = {0x1.fe06ep-12f, -0x1.1f3466p-14f, -0x1.f10568p-14f, -0x1.df6b42p-18f, 0x1.b1a02ap-17f, 0x1.ef67e8p-18f, 0x1.a30ed8p-19f, 0x1.49cde8p-20f, 0x1.e94244p-22f, 0x1.6c9246p-23f, 0x1.0c946cp-24f, 0x1.7f8da2p-26f, 0x1.23ef78p-27f, 0x1.aa2558p-29f, 0x1.3b5a06p-30f, 0x1.d144bep-32f};
 
+static constexpr const float* kSoftplusPoly[] = {kSoftplusC6, kSoftplusC5, kSoftplusC4, kSoftplusC3,
+                                                  kSoftplusC2, kSoftplusC1, kSoftplusC0};
 template <class A>
 SIMDACT_INLINE vf<A> softplus_poly(vf<A> a) {
-  using V = vf<A>;
-  using I = vi<A>;
-  const V magic(0x1.8p23f);
-  const V r = a + magic;
-  V t;
-#if defined(__AVX512F__)
-  if constexpr (std::is_same<A, xsimd::avx512bw>::value) t = _mm512_reduce_ps(a, 0);  // a - rne(a), exact
-  else
-#endif
-    t = a - (r - magic);
-  I k = xsimd::bitwise_cast<I>(r);
-  if constexpr (!std::is_same<A, xsimd::avx512bw>::value) k = k & I(15);
-  V p = lut16<A>(kSoftplusC6, k);
-  p = fmadd<A>(p, t, lut16<A>(kSoftplusC5, k));
-  p = fmadd<A>(p, t, lut16<A>(kSoftplusC4, k));
-  p = fmadd<A>(p, t, lut16<A>(kSoftplusC3, k));
-  p = fmadd<A>(p, t, lut16<A>(kSoftplusC2, k));
-  p = fmadd<A>(p, t, lut16<A>(kSoftplusC1, k));
-  return fmadd<A>(p, t, lut16<A>(kSoftplusC0, k));
+  const unit_slot<A> u = slot_of<A>(a);
+  return horner_lut16<A>(kSoftplusPoly, u.k, u.t);
 }
 
 // softplus(x) = log(1 + e^x), without overflow: max(x, 0) + f(|x|), f(a) = log1p(e^-a).

@@ -314,6 +314,37 @@ SIMDACT_INLINE vf<A> lut32(const float* t, vi<A> i) {
   return lut_generic<A>(t, i);
 }
 
+// Piecewise polynomials on 16 intervals of width 1 centred at the integers (sigmoid, softplus, gelu):
+// the slot k = round(a) for 0 <= a < 2^22, from the low mantissa bits of a + 1.5 * 2^23 (AVX-512
+// leaves the higher bits: vpermps ignores them), and t = a - k, exact (Sterbenz for k >= 1, t = a
+// for k = 0; vreduceps on AVX-512). NaN propagates into t.
+template <class A>
+struct unit_slot {
+  vf<A> t;
+  vi<A> k;
+};
+template <class A>
+SIMDACT_INLINE unit_slot<A> slot_of(vf<A> a) {
+  using V = vf<A>;
+  using I = vi<A>;
+  const V magic(0x1.8p23f);
+  const V r = a + magic;
+  I k = xsimd::bitwise_cast<I>(r);
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<A, xsimd::avx512bw>::value) return {_mm512_reduce_ps(a, 0), k};  // a - rne(a)
+#endif
+  return {a - (r - magic), k & I(15)};
+}
+
+// sum_i c[N-1-i][k] t^i in Horner form with FMAs: c lists the coefficient tables from the highest
+// degree down, each indexed by the slot (lut16: one vpermps per coefficient on AVX-512).
+template <class A, std::size_t N>
+SIMDACT_INLINE vf<A> horner_lut16(const float* const (&c)[N], vi<A> k, vf<A> t) {
+  vf<A> p = lut16<A>(c[0], k);
+  for (std::size_t i = 1; i < N; ++i) p = fmadd<A>(p, t, lut16<A>(c[i], k));
+  return p;
+}
+
 // ISA-specific pieces xsimd 8.1 lacks (masked memory access, max reduction). Each translation unit
 // is compiled for one ISA, so the preprocessor tells which intrinsics exist; the generic fallback
 // serves the others. `is_arch<A, X>` guards against instantiating one ISA's branch for another.

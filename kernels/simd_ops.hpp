@@ -380,27 +380,44 @@ SIMDACT_INLINE double dot_exact_fallback(const float* yr, const float* gr, std::
   return total;
 }
 
-template <class A>
-SIMDACT_INLINE double dot_row(const float* yr, const float* gr, std::size_t cols) {
+// A row sum in float vector accumulators (4 per iteration), moved into a double every 16 blocks:
+// add(acc, i) returns acc plus the row's terms at [i, i + W); add_part(acc, i, k) the same for the k < W
+// terms left at the end (masked loads).
+template <class A, class Add, class AddPart>
+SIMDACT_INLINE double block_sum(std::size_t cols, Add add, AddPart add_part) {
   using V = vf<A>;
   constexpr std::size_t W = V::size;
   double total = 0.0;
   V s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
   std::size_t i = 0, blocks = 0;
   for (; i + 4 * W <= cols; i += 4 * W) {
-    s0 = fmadd<A>(V::load_unaligned(gr + i), V::load_unaligned(yr + i), s0);
-    s1 = fmadd<A>(V::load_unaligned(gr + i + W), V::load_unaligned(yr + i + W), s1);
-    s2 = fmadd<A>(V::load_unaligned(gr + i + 2 * W), V::load_unaligned(yr + i + 2 * W), s2);
-    s3 = fmadd<A>(V::load_unaligned(gr + i + 3 * W), V::load_unaligned(yr + i + 3 * W), s3);
+    s0 = add(s0, i);
+    s1 = add(s1, i + W);
+    s2 = add(s2, i + 2 * W);
+    s3 = add(s3, i + 3 * W);
     if (++blocks == 16) {
       total += hsum<A>((s0 + s1) + (s2 + s3));
       s0 = s1 = s2 = s3 = V(0.0f);
       blocks = 0;
     }
   }
-  for (; i + W <= cols; i += W) s0 = fmadd<A>(V::load_unaligned(gr + i), V::load_unaligned(yr + i), s0);
-  if (i < cols) s1 = fmadd<A>(load_partial<A>(gr + i, cols - i, 0.0f), load_partial<A>(yr + i, cols - i, 0.0f), s1);
-  return dot_exact_fallback<A>(yr, gr, cols, total + hsum<A>((s0 + s1) + (s2 + s3)));
+  for (; i + W <= cols; i += W) s0 = add(s0, i);
+  if (i < cols) s1 = add_part(s1, i, cols - i);
+  return total + hsum<A>((s0 + s1) + (s2 + s3));
+}
+
+template <class A>
+SIMDACT_INLINE double dot_row(const float* yr, const float* gr, std::size_t cols) {
+  using V = vf<A>;
+  const double total = block_sum<A>(
+      cols,
+      [&](V acc, std::size_t i) __attribute__((always_inline)) {
+        return fmadd<A>(V::load_unaligned(gr + i), V::load_unaligned(yr + i), acc);
+      },
+      [&](V acc, std::size_t i, std::size_t k) __attribute__((always_inline)) {
+        return fmadd<A>(load_partial<A>(gr + i, k, 0.0f), load_partial<A>(yr + i, k, 0.0f), acc);
+      });
+  return dot_exact_fallback<A>(yr, gr, cols, total);
 }
 
 // dx = y * (dy - sum(dy*y)) per row: the dot product as above, then one rounding per operation as in

@@ -45,9 +45,14 @@ the float evaluation; gelu = -fl(a R) e for x < 0, x - fl(a R) e for x >= 0.
 """
 import argparse
 import math
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fitlib import (best_c0, c0_candidates, cheb_nodes, cpp_array, emit, fit_rounded,  # noqa: E402
+                    float_pair, horner32, interval_samples, lawson, slot0_samples, t_range, ulp_err, ulps)
 
 EXP_ERR = 0.35  # ULPs of e = e^(-a^2/2), the kernel's exp_split (hi + lo)
 
@@ -67,37 +72,6 @@ def target(a, aR):
     return a * r_fun(a) if aR else r_fun(a)
 
 
-def lawson(t, f, deg, fixed, iters=60, u=None):
-    """Minimax (in ULPs of the float f, or in units u) fit of f(t) by sum_i c_i t^i, c_i given for i in `fixed`."""
-    cols = [i for i in range(deg + 1) if i not in fixed]
-    g = f.copy()
-    for i, c in fixed.items():
-        g = g - c * t**i
-    if u is None:
-        u = np.spacing(f.astype(np.float32)).astype(np.float64)  # error in ULPs of the float result
-    V = np.stack([t**i for i in cols], axis=1) / u[:, None]
-    rhs = g / u
-    w = np.ones_like(t) / len(t)
-    c = None
-    for _ in range(iters):
-        sw = np.sqrt(w)
-        c, *_ = np.linalg.lstsq(V * sw[:, None], rhs * sw, rcond=None)
-        err = np.abs(V @ c - rhs)
-        w = w * err
-        s = w.sum()
-        if s == 0:
-            break
-        w /= s
-    out = dict(fixed)
-    for i, ci in zip(cols, c):
-        out[i] = ci
-    return out
-
-
-def t_range(centre):
-    return (0.0 if centre == 0 else -0.5), 0.5
-
-
 _grids = {}
 
 
@@ -105,30 +79,16 @@ def grid(centre, aR, n=4000):
     """Chebyshev nodes of the interval (and its ends) in t, and the target there (cached)."""
     key = (centre, aR)
     if key not in _grids:
-        lo, hi = t_range(centre)
-        k = np.arange(n)
-        t = np.concatenate([0.5 * (lo + hi) + 0.5 * (hi - lo) * np.cos(np.pi * (k + 0.5) / n), [lo, hi]])
+        t = cheb_nodes(*t_range(centre), n)
         _grids[key] = (t, target(t + centre, aR))
     return _grids[key]
 
 
 def fit_interval(centre, deg, c0, aR):
     t, f = grid(centre, aR)
-    fixed = {0: c0}
     if aR and centre == 0:
         t, f = t[t > 0], f[t > 0]  # S(0) = 0 = c0 exactly; the relative weight is 1/0 there
-    for i in range(1, deg + 1):
-        c = lawson(t, f, deg, fixed)
-        fixed[i] = float(np.float32(c[i]))
-    return [fixed[i] for i in range(deg + 1)]
-
-
-def horner32(coef, t):
-    """Float Horner with fused multiply-adds (a*b + c in double is exact for floats, then rounded)."""
-    p = np.full_like(t, np.float32(coef[-1]))
-    for c in reversed(coef[:-1]):
-        p = (p.astype(np.float64) * t.astype(np.float64) + np.float64(np.float32(c))).astype(np.float32)
-    return p
+    return fit_rounded(t, f, deg, {0: c0})
 
 
 _samples = {}
@@ -137,17 +97,10 @@ _samples = {}
 def samples(centre, n=200001):
     """The float a sampled on the interval, t = a - k (exact), R(a) and Q(a) (cached)."""
     if centre not in _samples:
-        lo, hi = t_range(centre)
-        a = np.unique(np.linspace(centre + lo, centre + hi, n).astype(np.float32))
-        ts = (a - np.float32(centre)).astype(np.float32)  # exact (Sterbenz) for centre >= 1, = a for 0
+        a, ts = interval_samples(centre, n)
         a64 = a.astype(np.float64)
         _samples[centre] = (a, ts, r_fun(a64), q_tail(a64))
     return _samples[centre]
-
-
-def ulps(v, ref):
-    ok = ref != 0
-    return np.abs(v[ok] - ref[ok]) / np.spacing(np.abs(ref[ok]).astype(np.float32)).astype(np.float64)
 
 
 def max_ulp(coef, centre, aR):
@@ -191,20 +144,8 @@ def best_fit(centre, deg, aR):
     if centre == 0:
         cands = [np.float32(0.0 if aR else 0.5)]  # R(0) = 1/2, S(0) = 0 exactly
     else:
-        near = np.float32(target(np.array([centre]), aR)[0])
-        cands = [near]
-        for d in (np.inf, -np.inf):
-            v = near
-            for _ in range(3):
-                v = np.nextafter(v, np.float32(d))
-                cands.append(v)
-    best = None
-    for c0 in cands:
-        coef = fit_interval(centre, deg, float(c0), aR)
-        e = max_ulp(coef, centre, aR)
-        if best is None or e < best[1]:
-            best = (coef, e)
-    return best
+        cands = c0_candidates(target(np.array([centre]), aR)[0])
+    return best_c0(cands, lambda c0: fit_interval(centre, deg, c0, aR), lambda coef: max_ulp(coef, centre, aR))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -230,49 +171,25 @@ def c0_split(k):
     """(C0hi, C0lo): C0hi = float(S(k)), C0lo = float(S(k) - C0hi); (1/2, 0) for slot 0."""
     if k == 0:
         return 0.5, 0.0
-    import mpmath
-    sk = s_exact(k)
-    hi = float(np.float32(float(sk)))
-    lo = float(np.float32(float(sk - mpmath.mpf(hi))))
-    return hi, lo
+    return float_pair(s_exact(k))
 
 
 def fit_phi0(deg, n=4000):
     """Slot 0: p(x) ~ Phi(x) on [-1/2, 1/2], C0 = 1/2 and the even coefficients 0 (Phi - 1/2 is odd),
     minimax in ULPs of y = x p(x) (weight ulp(x Phi(x)) / |x|), odd coefficients rounded from C1 up."""
-    k = np.arange(n)
-    x = np.concatenate([0.5 * np.cos(np.pi * (k + 0.5) / n), [-0.5, 0.5]])  # no node at 0
+    x = cheb_nodes(-0.5, 0.5, n)  # no node at 0
     f = phi_fun(x)
     u = np.spacing(np.abs(x * f).astype(np.float32)).astype(np.float64) / np.abs(x)
     fixed = {0: 0.5}
     fixed.update({i: 0.0 for i in range(2, deg + 1, 2)})
-    for i in range(1, deg + 1, 2):
-        c = lawson(x, f, deg, fixed, u=u)
-        fixed[i] = float(np.float32(c[i]))
-    return [fixed[i] for i in range(deg + 1)]
-
-
-def phi0_samples(n=200001):
-    """Float x in [-1/2, 1/2]: uniform, log-spaced small |x| (down to subnormal), and dense near +-1/2."""
-    parts = [np.linspace(-0.5, 0.5, n).astype(np.float32)]
-    g = np.geomspace(2.0**-149, 0.5, 40001).astype(np.float32)
-    parts += [g, -g]
-    for end in (-0.5, 0.5):  # the 100000 floats nearest to the end, inside
-        v = np.float32(end)
-        steps = np.arange(100000, dtype=np.int64)
-        bits = v.view(np.int32).astype(np.int64) - steps
-        parts.append(bits.astype(np.int32).view(np.float32))
-    x = np.unique(np.concatenate(parts))
-    x = x[(x != 0) & (np.abs(x) <= 0.5)]
-    return x
+    return fit_rounded(x, f, deg, fixed, u=u)
 
 
 def phi0_ulp(coef, x):
     """ULP errors of y = fl(x * p(x)), p in float Horner with FMAs; reference x Phi(x)."""
     p = horner32(coef, x).astype(np.float64)
     y = (x.astype(np.float64) * p).astype(np.float32).astype(np.float64)
-    ref = x.astype(np.float64) * phi_fun(x)
-    return np.abs(y - ref) / np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
+    return ulp_err(y, x.astype(np.float64) * phi_fun(x))
 
 
 def fit_split(k, deg, c0_free=False, rel=False):
@@ -281,17 +198,8 @@ def fit_split(k, deg, c0_free=False, rel=False):
     hi + lo); rel: the fit weights the relative error of S instead of its float ULPs."""
     t, f = grid(float(k), True)
     u = np.abs(f) * 2.0**-24 if rel else None
-    if c0_free:
-        c0 = lawson(t, f, deg, {}, u=u)[0]
-        hi = float(np.float32(c0))
-        lo = float(np.float32(c0 - hi))
-    else:
-        hi, lo = c0_split(k)
-    fixed = {0: hi + lo}
-    for i in range(1, deg + 1):
-        c = lawson(t, f, deg, fixed, u=u)
-        fixed[i] = float(np.float32(c[i]))
-    return [hi, lo] + [fixed[i] for i in range(1, deg + 1)]
+    hi, lo = float_pair(lawson(t, f, deg, {}, u=u)[0]) if c0_free else c0_split(k)
+    return [hi, lo] + fit_rounded(t, f, deg, {0: hi + lo}, u=u)[1:]
 
 
 def split_eval(coef, ts):
@@ -329,7 +237,7 @@ def run_split(deg, intervals, verbose=True, c0_free=False, rel=False):
     """Tables [C0hi, C0lo, C1 .. C<deg>] per slot and the worst errors."""
     tab = []
     c = fit_phi0(deg)
-    x = phi0_samples()
+    x = slot0_samples()
     err = phi0_ulp(c, x)
     ax = np.abs(x)
     info0 = {"all": float(err.max()),
@@ -352,15 +260,6 @@ def run_split(deg, intervals, verbose=True, c0_free=False, rel=False):
                   f"polynomial alone {r[1]:.3f} ULP; gelu estimate {r[2]:.3f} ULP (x < 0), {r[3]:.3f} ULP "
                   f"(x >= 0)", file=sys.stderr)
     return tab, worst, info0
-
-
-def hexf(v):
-    """C++ hex float literal of the float v, trailing zero digits removed."""
-    if v == 0:
-        return "0.0f"
-    mant, exp = float(np.float32(v)).hex().split("p")
-    mant = mant.rstrip("0").rstrip(".")
-    return f"{mant}p{exp}f"
 
 
 def run(deg, intervals, aR, verbose=True):
@@ -412,8 +311,7 @@ def main():
                      f"{EXP_ERR} ULP) {w[2]:.3f} ULP for x < 0 (normal results), {w[3]:.3f} ULP for x >= 0 (sampled)")
         rows = [("0hi", 0), ("0lo", 1)] + [(str(i), i + 1) for i in range(1, a.degree + 1)]
         for suffix, col in rows:
-            vals = ", ".join(hexf(tab[k][col]) for k in range(a.intervals))
-            lines.append(f"alignas(64) static constexpr float {name}{suffix}[{a.intervals}] = {{{vals}}};")
+            lines.append(cpp_array(f"{name}{suffix}", [tab[k][col] for k in range(a.intervals)]))
     else:
         aR = mode == "aR"
         what = "S(a) = a R(a)" if aR else "R(a) = Q(a) e^(a^2/2)"
@@ -430,13 +328,8 @@ def main():
                      f"(exp error {EXP_ERR} ULP) {w[2]:.3f} ULP for x < 0 (normal results), {w[3]:.3f} ULP for "
                      f"x >= 0 (sampled)")
         for i in range(a.degree + 1):
-            vals = ", ".join(hexf(tab[k][i]) for k in range(a.intervals))
-            lines.append(f"alignas(64) static constexpr float {name}{i}[{a.intervals}] = {{{vals}}};")
-    text = "\n".join(lines) + "\n"
-    sys.stdout.write(text)
-    if a.out:
-        with open(a.out, "w") as fh:
-            fh.write(text)
+            lines.append(cpp_array(f"{name}{i}", [tab[k][i] for k in range(a.intervals)]))
+    emit(lines, a.out)
 
 
 if __name__ == "__main__":

@@ -19,105 +19,39 @@ float evaluation (Horner with FMAs, emulated, and the final 1 - s). The printed 
 (200001 floats per interval); tests/test_exhaustive.cpp is the judge of the kernels.
 """
 import argparse
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fitlib import (best_c0, c0_candidates, cheb_nodes, cpp_array, fit_rounded, hexf,  # noqa: E402
+                    horner32, interval_samples, t_range, ulp_err)
 
 
 def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def lawson(t, f, deg, fixed, iters=60):
-    """Minimax (in ULPs of the float f) fit of f(t) by sum_i c_i t^i, c_i given for i in `fixed`."""
-    cols = [i for i in range(deg + 1) if i not in fixed]
-    g = f.copy()
-    for i, c in fixed.items():
-        g = g - c * t**i
-    u = np.spacing(f.astype(np.float32)).astype(np.float64)  # error in ULPs of the float result
-    V = np.stack([t**i for i in cols], axis=1) / u[:, None]
-    rhs = g / u
-    w = np.ones_like(t) / len(t)
-    c = None
-    for _ in range(iters):
-        sw = np.sqrt(w)
-        c, *_ = np.linalg.lstsq(V * sw[:, None], rhs * sw, rcond=None)
-        err = np.abs(V @ c - rhs)
-        w = w * err
-        s = w.sum()
-        if s == 0:
-            break
-        w /= s
-    out = dict(fixed)
-    for i, ci in zip(cols, c):
-        out[i] = ci
-    return out
-
-
-def t_range(centre):
-    return (0.0 if centre == 0 else -0.5), 0.5
-
-
 def fit_interval(centre, deg, c0, n=4000):
-    lo, hi = t_range(centre)
-    k = np.arange(n)
-    t = np.concatenate([0.5 * (lo + hi) + 0.5 * (hi - lo) * np.cos(np.pi * (k + 0.5) / n), [lo, hi]])
-    f = sigmoid(-(t + centre))
-    fixed = {0: c0}
-    for i in range(1, deg + 1):
-        c = lawson(t, f, deg, fixed)
-        fixed[i] = float(np.float32(c[i]))
-    return [fixed[i] for i in range(deg + 1)]
-
-
-def horner32(coef, t):
-    """Float Horner with fused multiply-adds (a*b + c in double is exact for floats, then rounded)."""
-    p = np.full_like(t, np.float32(coef[-1]))
-    for c in reversed(coef[:-1]):
-        p = (p.astype(np.float64) * t.astype(np.float64) + np.float64(np.float32(c))).astype(np.float32)
-    return p
+    t = cheb_nodes(*t_range(centre), n)
+    return fit_rounded(t, sigmoid(-(t + centre)), deg, {0: c0})
 
 
 def max_ulp(coef, centre, n=200001):
     """(max ULP error of s for x = -a < 0, of 1 - s for x = a > 0) over a in the interval."""
-    lo, hi = t_range(centre)
-    a = np.unique(np.linspace(centre + lo, centre + hi, n).astype(np.float32))
-    ts = (a - np.float32(centre)).astype(np.float32)  # exact (Sterbenz) for centre >= 1, = a for 0
+    a, ts = interval_samples(centre, n)
     s = horner32(coef, ts)
     ref = sigmoid(-a.astype(np.float64))
-    neg = np.abs(s.astype(np.float64) - ref) / np.spacing(ref.astype(np.float32)).astype(np.float64)
-    q = (np.float32(1.0) - s).astype(np.float64)
-    pos = np.abs(q - (1.0 - ref)) / np.spacing((1.0 - ref).astype(np.float32)).astype(np.float64)
+    neg = ulp_err(s.astype(np.float64), ref)
+    pos = ulp_err((np.float32(1.0) - s).astype(np.float64), 1.0 - ref)
     return float(neg.max()), float(pos.max())
 
 
 def best_fit(centre, deg):
     """Tries c0 = the float nearest sigmoid(centre) and its 3 neighbours each side; keeps the best."""
-    near = np.float32(sigmoid(-centre))
-    cands = [near]
-    for d in (np.inf, -np.inf):
-        v = near
-        for _ in range(3):
-            v = np.nextafter(v, np.float32(d))
-            cands.append(v)
-    if centre == 0:
-        cands = [np.float32(0.5)]  # sigmoid(+-0) = 1/2 exactly
-    best = None
-    for c0 in cands:
-        coef = fit_interval(centre, deg, float(c0))
-        e = max_ulp(coef, centre)
-        if best is None or max(e) < max(best[1]):
-            best = (coef, e)
-    return best
-
-
-def hexf(v):
-    """C++ hex float literal of the float v, trailing zero digits removed."""
-    if v == 0:
-        return "0.0f"
-    mant, exp = float(np.float32(v)).hex().split("p")
-    mant = mant.rstrip("0").rstrip(".")
-    return f"{mant}p{exp}f"
+    cands = [np.float32(0.5)] if centre == 0 else c0_candidates(sigmoid(-centre))  # sigmoid(+-0) = 1/2
+    return best_c0(cands, lambda c0: fit_interval(centre, deg, c0), lambda coef: max_ulp(coef, centre))
 
 
 def main():
@@ -138,8 +72,7 @@ def main():
     print(f"// s(a) = sigmoid(-a) for a < {a.intervals - 0.5}: {a.intervals} intervals, degree {a.degree}; max "
           f"error of the float evaluation {worst[0]:.3f} ULP (x < 0: s), {worst[1]:.3f} ULP (x > 0: 1 - s) (sampled)")
     for i in range(a.degree + 1):
-        vals = ", ".join(hexf(tab[k][i]) for k in range(a.intervals))
-        print(f"alignas(64) static constexpr float {a.name}{i}[{a.intervals}] = {{{vals}}};")
+        print(cpp_array(f"{a.name}{i}", [tab[k][i] for k in range(a.intervals)]))
     fast_tier()
 
 
@@ -147,19 +80,14 @@ def fast_tier(deg=3, lut=16):
     """The fast tier's e^-x = 2^N 2^(j/lut) e^-t: the table 2^(j/lut) and e^-t ~ 1 + t (b1 + t (b2 + ..))
     on |t| <= ln2 / (2 lut) (+ a margin for the reduction's rounding), minimax relative, float."""
     h = np.log(2.0) / (2 * lut) * 1.001
-    k = np.arange(4000)
-    t = np.concatenate([h * np.cos(np.pi * (k + 0.5) / 4000), [-h, h]])
+    t = cheb_nodes(-h, h)
     f = np.exp(-t)
-    fixed = {0: 1.0}
-    for i in range(1, deg + 1):
-        c = lawson(t, f, deg, fixed)
-        fixed[i] = float(np.float32(c[i]))
-    p = sum(fixed[i] * t**i for i in range(deg + 1))
+    b = fit_rounded(t, f, deg, {0: 1.0})
+    p = sum(b[i] * t**i for i in range(deg + 1))
     err = np.max(np.abs(p - f) / f) * 2.0**24
     print(f"// fast tier: e^-t for |t| <= ln2/{2 * lut}, degree {deg}: max relative error {err:.3f} x 2^-24")
-    print(f"alignas(64) static constexpr float kSigmoidExp2[{lut}] = "
-          f"{{{', '.join(hexf(2.0 ** (j / lut)) for j in range(lut))}}};")
-    print("// b1 .. b" + str(deg) + ": " + ", ".join(hexf(fixed[i]) for i in range(1, deg + 1)))
+    print(cpp_array("kSigmoidExp2", [2.0 ** (j / lut) for j in range(lut)]))
+    print("// b1 .. b" + str(deg) + ": " + ", ".join(hexf(b[i]) for i in range(1, deg + 1)))
 
 
 if __name__ == "__main__":

@@ -21,9 +21,14 @@ log1p(exp(-a)) in double (relative error ~1e-16, i.e. < 1e-8 float ULP). The pri
 (200001 floats per interval, both interval ends included); the exhaustive test is the judge of the kernel.
 """
 import argparse
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fitlib import (best_c0, c0_candidates, cheb_nodes, cpp_array, fit_rounded, horner32,  # noqa: E402
+                    interval_samples, t_range, ulp_err)
 
 
 def softplus_neg(a):
@@ -31,54 +36,9 @@ def softplus_neg(a):
     return np.log1p(np.exp(-a))
 
 
-def lawson(t, f, deg, fixed, iters=60):
-    """Minimax (in ULPs of the float f) fit of f(t) by sum_i c_i t^i, c_i given for i in `fixed`."""
-    cols = [i for i in range(deg + 1) if i not in fixed]
-    g = f.copy()
-    for i, c in fixed.items():
-        g = g - c * t**i
-    u = np.spacing(f.astype(np.float32)).astype(np.float64)  # error in ULPs of the float result
-    V = np.stack([t**i for i in cols], axis=1) / u[:, None]
-    rhs = g / u
-    w = np.ones_like(t) / len(t)
-    c = None
-    for _ in range(iters):
-        sw = np.sqrt(w)
-        c, *_ = np.linalg.lstsq(V * sw[:, None], rhs * sw, rcond=None)
-        err = np.abs(V @ c - rhs)
-        w = w * err
-        s = w.sum()
-        if s == 0:
-            break
-        w /= s
-    out = dict(fixed)
-    for i, ci in zip(cols, c):
-        out[i] = ci
-    return out
-
-
-def t_range(centre):
-    return (0.0 if centre == 0 else -0.5), 0.5
-
-
 def fit_interval(centre, deg, c0, n=4000):
-    lo, hi = t_range(centre)
-    k = np.arange(n)
-    t = np.concatenate([0.5 * (lo + hi) + 0.5 * (hi - lo) * np.cos(np.pi * (k + 0.5) / n), [lo, hi]])
-    f = softplus_neg(t + centre)
-    fixed = {0: c0}
-    for i in range(1, deg + 1):
-        c = lawson(t, f, deg, fixed)
-        fixed[i] = float(np.float32(c[i]))
-    return [fixed[i] for i in range(deg + 1)]
-
-
-def horner32(coef, t):
-    """Float Horner with fused multiply-adds (a*b + c in double is exact for floats, then rounded)."""
-    p = np.full_like(t, np.float32(coef[-1]))
-    for c in reversed(coef[:-1]):
-        p = (p.astype(np.float64) * t.astype(np.float64) + np.float64(np.float32(c))).astype(np.float32)
-    return p
+    t = cheb_nodes(*t_range(centre), n)
+    return fit_rounded(t, softplus_neg(t + centre), deg, {0: c0})
 
 
 _samples = {}
@@ -87,9 +47,7 @@ _samples = {}
 def samples(centre, n=200001):
     """The float a sampled on the interval, t = a - k (exact), and the reference f(a) (cached)."""
     if centre not in _samples:
-        lo, hi = t_range(centre)
-        a = np.unique(np.linspace(centre + lo, centre + hi, n).astype(np.float32))
-        ts = (a - np.float32(centre)).astype(np.float32)  # exact (Sterbenz) for centre >= 1, = a for 0
+        a, ts = interval_samples(centre, n)
         _samples[centre] = (a, ts, softplus_neg(a.astype(np.float64)))
     return _samples[centre]
 
@@ -98,11 +56,10 @@ def max_ulp(coef, centre):
     """(max ULP error of f for x = -a < 0, of a + f for x = a > 0) over a in the interval."""
     a, ts, ref = samples(centre)
     p = horner32(coef, ts)
-    neg = np.abs(p.astype(np.float64) - ref) / np.spacing(ref.astype(np.float32)).astype(np.float64)
+    neg = ulp_err(p.astype(np.float64), ref)
     a64 = a.astype(np.float64)
     y = (a64 + p.astype(np.float64)).astype(np.float32)  # the double sum is exact, then one rounding
-    yref = a64 + ref
-    pos = np.abs(y.astype(np.float64) - yref) / np.spacing(yref.astype(np.float32)).astype(np.float64)
+    pos = ulp_err(y.astype(np.float64), a64 + ref)
     return float(neg.max()), float(pos.max())
 
 
@@ -111,34 +68,13 @@ def approx_ulp(coef, centre):
     a, ts, ref = samples(centre)
     t = ts.astype(np.float64)
     p = sum(c * t**i for i, c in enumerate(coef))
-    return float(np.max(np.abs(p - ref) / np.spacing(ref.astype(np.float32)).astype(np.float64)))
+    return float(np.max(ulp_err(p, ref)))
 
 
 def best_fit(centre, deg):
     """Tries c0 = the float nearest f(centre) and its 3 neighbours each side; keeps the best."""
-    near = np.float32(softplus_neg(centre))
-    cands = [near]
-    for d in (np.inf, -np.inf):
-        v = near
-        for _ in range(3):
-            v = np.nextafter(v, np.float32(d))
-            cands.append(v)
-    best = None
-    for c0 in cands:
-        coef = fit_interval(centre, deg, float(c0))
-        e = max_ulp(coef, centre)
-        if best is None or max(e) < max(best[1]):
-            best = (coef, e)
-    return best
-
-
-def hexf(v):
-    """C++ hex float literal of the float v, trailing zero digits removed."""
-    if v == 0:
-        return "0.0f"
-    mant, exp = float(np.float32(v)).hex().split("p")
-    mant = mant.rstrip("0").rstrip(".")
-    return f"{mant}p{exp}f"
+    return best_c0(c0_candidates(softplus_neg(centre)), lambda c0: fit_interval(centre, deg, c0),
+                   lambda coef: max_ulp(coef, centre))
 
 
 def run(deg, intervals, verbose=True):
@@ -174,8 +110,7 @@ def main():
           f"{a.degree}; max error of the float evaluation {worst[0]:.3f} ULP (x < 0: f), {worst[1]:.3f} ULP "
           f"(x > 0: x + f) (sampled; the polynomial alone {worst[2]:.3f} ULP of f)")
     for i in range(a.degree + 1):
-        vals = ", ".join(hexf(tab[k][i]) for k in range(a.intervals))
-        print(f"alignas(64) static constexpr float {a.name}{i}[{a.intervals}] = {{{vals}}};")
+        print(cpp_array(f"{a.name}{i}", [tab[k][i] for k in range(a.intervals)]))
 
 
 if __name__ == "__main__":

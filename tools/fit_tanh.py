@@ -18,9 +18,13 @@
 # a dense grid), then the coefficients are rounded to float one at a time, lowest degree first, the
 # higher ones re-fitted after each rounding. The error estimate evaluates the float Horner scheme
 # (FMA emulated in double) on the grid; the exhaustive test (tests/test_exhaustive.cpp) is the judge.
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fitlib import hexf, horner32, lawson_lstsq  # noqa: E402
 
 # tanh(x) rounds to 1 in float for x >= 9.0109. The last polynomial must give exactly 1 at the clamp
 # (which serves |x| >= 9.5 and +-inf): the clamp sits where 1 - tanh is well below half an ULP of 1
@@ -43,22 +47,6 @@ def grid(lo, hi, m=6000):
     u = np.concatenate([np.cos(np.linspace(0, np.pi, m)), np.linspace(-1, 1, m)])
     t = 0.5 * (lo + hi) + 0.5 * (hi - lo) * u
     return np.unique(t)
-
-
-def lawson(A, b, w0, iters=60):
-    """minimize max |w0 (A c - b)| by Lawson's algorithm; returns c."""
-    lw = np.ones(len(b)) / len(b)
-    c = None
-    for _ in range(iters):
-        sw = np.sqrt(lw) * w0
-        c, *_ = np.linalg.lstsq(A * sw[:, None], b * sw, rcond=None)
-        err = np.abs(w0 * (A @ c - b))
-        lw = lw * err
-        s = lw.sum()
-        if s == 0:
-            break
-        lw /= s
-    return c
 
 
 def fit_interval(lo, hi, origin, deg, last):
@@ -85,18 +73,15 @@ def fit_interval(lo, hi, origin, deg, last):
         known = sum(coef[i] * t ** i for i in range(j) if coef[i] is not None)
         free = list(range(j, deg + 1))
         A = np.stack([t ** i for i in free], axis=1)
-        c = lawson(A, y - known, w)
+        c = lawson_lstsq(A, y - known, w)
         coef[j] = float(f32(c[0]))
     return coef, t
 
 
 def eval_f32(coef, t):
-    """Horner with FMA in float: q = fma(q, t, c) with one rounding (emulated in double)."""
-    t32 = t.astype(np.float32).astype(np.float64)
-    q = np.full_like(t32, coef[-1])
-    for c in reversed(coef[:-1]):
-        q = (q * t32 + c).astype(np.float32).astype(np.float64)
-    return q
+    """Horner with FMA in float: q = fma(q, t, c) with one rounding (emulated in double), t rounded to
+    float first; the result in double."""
+    return horner32(coef, t.astype(np.float32)).astype(np.float64)
 
 
 def bits(v):
@@ -138,20 +123,11 @@ def table(entries, shift, deg, C):
     return coefs, worst, per
 
 
-def hexf(v):
-    h = float(f32(v)).hex()  # 0x1.f597ea0000000p-3 -> 0x1.f597eap-3f
-    if h in ("0x0.0p+0", "-0x0.0p+0"):
-        return h.replace("0x0.0p+0", "0.0f")
-    m, e = h.split("p")
-    m = m.rstrip("0").rstrip(".")
-    return f"{m}p{e}f"
-
-
 def cpp(name, coefs):
     deg = len(coefs[0]) - 1
     out = [f"alignas(64) static constexpr float {name}[{deg + 1}][{len(coefs)}] = {{"]
     for j in range(deg + 1):
-        vals = [hexf(c[j]) for c in coefs]
+        vals = [hexf(c[j], signed_zero=True) for c in coefs]
         out.append("    {" + ", ".join(vals) + "},")
     out.append("};")
     return "\n".join(out)

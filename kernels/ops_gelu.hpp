@@ -86,20 +86,37 @@ void gelu(const float* x, float* y, std::size_t n) {
   map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return gelu_v<A>(v); });
 }
 
+// For the backward op: R(a) = Q(a) e^(a^2/2) itself (tools/fit_gelu.py --mode R: 16 intervals of
+// width 1, degree 7 in t = a - k; sampled float evaluation 0.98 ULP), so that Q = e R needs no division.
+alignas(64) static constexpr float kGeluRC0[16] = {0x1p-1f, 0x1.0bdb2ep-2f, 0x1.5845dcp-3f, 0x1.f1b89cp-4f, 0x1.82b4bcp-4f, 0x1.3b0fbcp-4f, 0x1.095608p-4f, 0x1.c9e12p-5f, 0x1.926972p-5f, 0x1.66ccb8p-5f, 0x1.43a38ap-5f, 0x1.26b4dp-5f, 0x1.0e7dcep-5f, 0x1.f3ddc2p-6f, 0x1.d087aep-6f, 0x1.b1d706p-6f};
+alignas(64) static constexpr float kGeluRC1[16] = {-0x1.988452p-2f, -0x1.19524cp-3f, -0x1.00f9dap-4f, -0x1.19cef2p-5f, -0x1.5cf97cp-6f, -0x1.d614ecp-7f, -0x1.5068c2p-7f, -0x1.f7d59ep-8f, -0x1.86b844p-8f, -0x1.378124p-8f, -0x1.fbf2dp-9f, -0x1.a5dac2p-9f, -0x1.63cfc8p-9f, -0x1.3012a8p-9f, -0x1.06cdbep-9f, -0x1.cabcdap-10f};
+alignas(64) static constexpr float kGeluRC2[16] = {0x1.ffff84p-3f, 0x1.fcc8acp-5f, 0x1.5d31a8p-6f, 0x1.2c093cp-7f, 0x1.2dd804p-8f, 0x1.5430e4p-9f, 0x1.a0fa86p-10f, 0x1.106b66p-10f, 0x1.762922p-11f, 0x1.0b6926p-11f, 0x1.8b1202p-12f, 0x1.2b9384p-12f, 0x1.d0bc6ap-13f, 0x1.6fea98p-13f, 0x1.27d3bap-13f, 0x1.e337b4p-14f};
+alignas(64) static constexpr float kGeluRC3[16] = {-0x1.105002p-3f, -0x1.9aff68p-6f, -0x1.b75fap-8f, -0x1.2ed726p-9f, -0x1.f6a1f4p-11f, -0x1.dea54ep-12f, -0x1.fa0bp-13f, -0x1.21a3fap-13f, -0x1.6185dap-14f, -0x1.c62dd8p-15f, -0x1.305496p-15f, -0x1.a658ecp-16f, -0x1.2de556p-16f, -0x1.babff8p-17f, -0x1.4b9f92p-17f, -0x1.fa4e86p-18f};
+alignas(64) static constexpr float kGeluRC4[16] = {0x1.fef6aap-5f, 0x1.2f135ep-7f, 0x1.0269e2p-9f, 0x1.234658p-11f, 0x1.96e06cp-13f, 0x1.3faf88p-14f, 0x1.1dca3cp-15f, 0x1.19fc8ep-16f, 0x1.4105e6p-17f, 0x1.97b386p-18f, 0x1.27eaf8p-19f, 0x1.4d6316p-19f, 0x1.6a4a78p-19f, 0x1.6c29ap-21f, 0x1.24df4p-20f, -0x1.68420cp-24f};
+alignas(64) static constexpr float kGeluRC5[16] = {-0x1.aaae5ap-6f, -0x1.9f2442p-9f, -0x1.206b1ep-11f, -0x1.0cc90ap-13f, -0x1.3c26f4p-15f, -0x1.b86644p-17f, -0x1.052cc8p-18f, -0x1.3c0862p-19f, -0x1.355214p-20f, -0x1.513ad6p-21f, -0x1.630bacp-22f, -0x1.a1aa3ep-23f, -0x1.cd0b92p-24f, 0x1.2c26d6p-25f, -0x1.47eac8p-25f, -0x1.509ea8p-25f};
+alignas(64) static constexpr float kGeluRC6[16] = {0x1.28888cp-7f, 0x1.156186p-10f, 0x1.50d63ep-13f, 0x1.0148d4p-15f, 0x1.fff8eep-19f, 0x1.f5be74p-18f, 0x1.6a2838p-18f, 0x1.ea7d14p-19f, 0x1.bb6da2p-21f, -0x1.049e36p-20f, 0x1.c65fe8p-19f, -0x1.8acb7ap-21f, -0x1.bd16d6p-19f, 0x1.d03734p-21f, -0x1.1ec52p-20f, 0x1.9ca374p-20f};
+alignas(64) static constexpr float kGeluRC7[16] = {-0x1.f9e0d8p-10f, -0x1.47b9fap-12f, -0x1.41cce8p-15f, -0x1.d23b76p-18f, -0x1.1307cap-20f, -0x1.0ed7fap-22f, -0x1.ede4eap-19f, 0x1.1a02a4p-26f, 0x1.c078c6p-26f, 0x1.20b76ep-24f, 0x1.639ddep-29f, 0x1.67c43cp-28f, -0x1.3f9fc8p-26f, -0x1.8d4922p-22f, -0x1.4deefcp-26f, 0x1.e95724p-27f};
+static constexpr const float* kGeluR[] = {kGeluRC7, kGeluRC6, kGeluRC5, kGeluRC4, kGeluRC3, kGeluRC2, kGeluRC1, kGeluRC0};
+
 // dx = dy * gelu'(x), gelu'(x) = Phi(x) + x phi(x); x is the forward input.
 //   Max error: 2^-21 |dy| T(x) + 2^-126 |dy|, T = Phi(x) + |x| phi(x) (the terms cancel near x = -0.75).
-//   Phi: slot 0 its polynomial, else Q = S e / a (one division) and Phi = Q or 1 - Q; x phi(x) =
-//   x e / sqrt(2 pi). +inf -> dy, -inf -> dy * 0, NaN -> NaN.
+//   With a = |x|, e = e^(-a^2/2) (exp_reduced from the exact a^2: 0.9 ULP) and D = R(a) - a/sqrt(2 pi)
+//   (R from its table): gelu'(x) = e D for x < 0 and 1 - e D for x >= 0 (Phi = Q or 1 - Q, Q = e R;
+//   x phi = x e / sqrt(2 pi)). No division, no branch; a is clamped to <= 15 for the table (e = 0
+//   beyond). +inf -> dy, -inf -> dy * 0, NaN -> NaN.
 template <class A>
 void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
   using V = vf<A>;
-  map_binary<A>(x, dy, dx, n, [](V v, V dyv) __attribute__((always_inline)) {
-    const gelu_parts<A> g = gelu_eval<A>(v);
-    const V q = divide<A>(g.se * V(kUnscale64), g.a);
-    V phi_cdf = xsimd::select(v < V(0.0f), q, V(1.0f) - q);
-    phi_cdf = xsimd::select(g.slot0, V(0.5f) + g.tp, phi_cdf);
-    const V d = fmadd<A>(v * V(0x1.988454p-2f), g.e * V(kUnscale64), phi_cdf);  // 1/sqrt(2 pi)
-    return dyv * xsimd::select(g.far, xsimd::select(v > V(0.0f), V(1.0f), V(0.0f)), d);
+  map_binary<A>(x, dy, dx, n, [](V v, V g) __attribute__((always_inline)) {
+    const V a = xsimd::abs(v);
+    const V ac = min_keep_nan<A>(V(15.0f), a);  // e = 0 beyond: keeps D finite (inf * 0 is NaN)
+    const unit_slot<A> u = slot_of<A>(ac);
+    const V r = horner_lut16<A>(kGeluR, u.k, u.t);
+    const V h = a * a;
+    const V hl = xsimd::select(h < V(208.0f), fmadd<A>(a, a, -h), V(0.0f));  // a^2 = h + hl (inf for huge a)
+    const V e = exp_reduced<A>(max_keep_nan<A>(V(-104.0f), V(-0.5f) * h), V(-0.5f) * hl);
+    const V ed = e * fmadd<A>(ac, V(-0x1.988454p-2f), r);  // e (R - a / sqrt(2 pi))
+    return g * xsimd::select(v < V(0.0f), ed, V(1.0f) - ed);
   });
 }
 

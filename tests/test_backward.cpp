@@ -115,6 +115,58 @@ TEST_P(Backward, FiniteDifferences) {
   std::printf("backward/%s: worst |dx - finite difference| %.3g (sigmoid, tanh, relu)\n", isa(), worst);
 }
 
+// The backward ops of gelu, gelu_tanh, silu, softplus and elu against the derivative in double, on
+// 2^20 inputs spread over [-20, 20] plus every 4096th float bit pattern, dy = 1: the error in units of
+// 2^-24 T(x) (T: the magnitudes of the derivative's terms, tests/reference.hpp), bound 8 (2^-21 T,
+// plus 2^-126 where the derivative is below FLT_MIN). Prints the worst figure per op where T >= 2^-100
+// (README).
+TEST_P(Backward, DerivativeErrorAgainstTermScale) {
+  struct Op {
+    const char* name;
+    simdact_status (*fn)(const float*, const float*, float*, size_t);
+    double (*d)(double);
+    double (*scale)(double);
+  };
+  static const auto elu_b = [](const float* x, const float* dy, float* dx, size_t n) {
+    return simdact_elu_backward_f32(x, dy, dx, n, 1.0f);
+  };
+  const Op ops[] = {
+      {"gelu_backward", simdact_gelu_backward_f32,
+       [](double x) { return 0.5 * std::erfc(-x * 0.70710678118654752440) + x * 0.39894228040143267794 * std::exp(-0.5 * x * x); },
+       gelu_grad_scale},
+      {"gelu_tanh_backward", simdact_gelu_tanh_backward_f32,
+       [](double x) {
+         const double v = gelu_tanh_arg(x), dv = 1.5957691216057307 * (1.0 + 3.0 * 0.044715 * x * x);
+         return sigmoid_ref(v) + x * dv * sigmoid_slope_ref(v);
+       },
+       gelu_tanh_grad_scale},
+      {"silu_backward", simdact_silu_backward_f32, [](double x) { return sigmoid_ref(x) + x * sigmoid_slope_ref(x); },
+       silu_grad_scale},
+      {"softplus_backward", simdact_softplus_backward_f32, sigmoid_ref, softplus_grad_scale},
+      {"elu_backward", +elu_b, [](double x) { return x > 0 ? 1.0 : std::exp(x); },
+       [](double x) { return elu_grad_scale(x, 1.0); }},
+  };
+  std::vector<float> x = uniform(1u << 20, -20.0f, 20.0f, 11);
+  for (uint64_t b = 0; b < (uint64_t{1} << 32); b += 4096) {
+    const float v = from_bits(static_cast<uint32_t>(b));
+    if (std::isfinite(v) && std::fabs(v) < 1e15f) x.push_back(v);
+  }
+  const std::vector<float> dy(x.size(), 1.0f);
+  std::vector<float> dx(x.size());
+  for (const Op& op : ops) {
+    ASSERT_EQ(op.fn(x.data(), dy.data(), dx.data(), x.size()), SIMDACT_OK);
+    double worst = 0.0;
+    float at = 0.0f;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double t = op.scale(x[i]);
+      const double err = std::fabs(static_cast<double>(dx[i]) - op.d(x[i]));
+      ASSERT_LE(err, t * 0x1p-21 + 0x1p-126) << op.name << "/" << isa() << " at x = " << x[i];
+      if (t >= 0x1p-100 && err / (t * 0x1p-24) > worst) worst = err / (t * 0x1p-24), at = x[i];  // away from FLT_MIN
+    }
+    std::printf("%s/%s: max error %.3f x 2^-24 T(x) (at x = %.9g)\n", op.name, isa(), worst, static_cast<double>(at));
+  }
+}
+
 SIMDACT_INSTANTIATE_ISAS(Backward);
 
 }  // namespace

@@ -126,10 +126,12 @@ SIMDACT_INLINE double sum_row(const float* gr, std::size_t cols) {
 }
 
 // dx = dy - e^y * sum(dy) per row (y = log_softmax(x), so e^y is the softmax output).
-//   Max error: |dx - oracle| <= 2^-23 |dx| + 2^-21 e^y sum|dy| (+ 4 x 2^-149): e^y by exp_reduced
+//   Max error: |dx - oracle| <= 2^-23 |dx| + (2^-21 e^y + 2^-148) sum|dy| (+ 4 x 2^-149): e^y is formed
+//   in float (0 below y = -103.97; subnormal between, as the oracle rounds it) by exp_reduced
 //   (<= 0.9 ULP), the sum in float blocks moved into a double (as softmax_backward's dot product),
 //   then one FMA. y is clamped to [-104, 88] before the exp (a log-softmax output is <= 0; the
-//   oracle clamps alike). NaN in y or dy propagates.
+//   oracle clamps alike). NaN in y or dy propagates. A row whose sum(dy) is beyond the float range
+//   (or not finite) is computed in double as the oracle does.
 template <class A>
 void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
   using V = vf<A>;
@@ -137,7 +139,19 @@ void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_
   for (std::size_t r = 0; r < rows; ++r) {
     const float* yr = y + r * cols;
     const float* gr = dy + r * cols;
-    const V s(static_cast<float>(sum_row<A>(gr, cols)));
+    const double total = sum_row<A>(gr, cols);
+    if (!(std::fabs(total) <= static_cast<double>(std::numeric_limits<float>::max()))) {
+      // sum(dy) beyond the float range (or inf/NaN in dy): the row in double, as the oracle (found by
+      // the fuzzer: e^y S overflowed to inf where dy - e^y S is finite).
+      float* dr = dx + r * cols;
+      for (std::size_t j = 0; j < cols; ++j) {
+        const float v = yr[j];
+        const double e = static_cast<float>(std::exp(v < -200.0f ? -200.0 : (v > 88.0f ? 88.0 : static_cast<double>(v))));
+        dr[j] = static_cast<float>(static_cast<double>(gr[j]) - e * total);
+      }
+      continue;
+    }
+    const V s(static_cast<float>(total));
     map_binary<A>(
         yr, gr, dx + r * cols, cols,
         [s](V p, V g) __attribute__((always_inline)) {

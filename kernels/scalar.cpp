@@ -140,7 +140,17 @@ void log_softmax_strided(const float* x, std::size_t ldx, float* y, std::size_t 
   for (std::size_t r = 0; r < rows; ++r) log_softmax_row(x + r * ldx, y + r * ldy, cols);
 }
 
-// dx = dy - exp(y) * sum(dy), in double, one rounding; y clamped to <= 88 (a log-softmax output is <= 0).
+namespace {
+
+// e^y for log_softmax_backward: y clamped to <= 88 (a log-softmax output is <= 0), rounded to float as
+// the SIMD kernels form it (0 below y = -103.97, where e^y * sum(dy) may still be a normal float).
+double softmax_of(float y) {
+  return static_cast<float>(std::exp(y < -200.0f ? -200.0 : (y > 88.0f ? 88.0 : static_cast<double>(y))));
+}
+
+}  // namespace
+
+// dx = dy - e^y * sum(dy), in double with e^y as a float (softmax_of), one rounding.
 void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
   for (std::size_t r = 0; r < rows; ++r) {
     const float* yr = y + r * cols;
@@ -149,7 +159,7 @@ void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_
     double sum = 0.0;
     for (std::size_t j = 0; j < cols; ++j) sum += dyr[j];
     for (std::size_t j = 0; j < cols; ++j)
-      dxr[j] = static_cast<float>(static_cast<double>(dyr[j]) - std::exp(yr[j] < -200.0f ? -200.0 : (yr[j] > 88.0f ? 88.0 : yr[j])) * sum);
+      dxr[j] = static_cast<float>(static_cast<double>(dyr[j]) - softmax_of(yr[j]) * sum);
   }
 }
 
@@ -225,7 +235,11 @@ void elu(const float* x, float* y, std::size_t n, float alpha) {
   map1(x, y, n, [alpha](double v) { return v > 0 ? v : static_cast<double>(alpha) * std::expm1(v < -200.0 ? -200.0 : v); });
 }
 void elu_backward(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
-  map_grad(x, dy, dx, n, [alpha](double v) { return v > 0 ? 1.0 : static_cast<double>(alpha) * exp_clamped(v); });
+  // e^x rounded to float first, as the SIMD kernels form it (0 below x = -103.97: alpha = +-inf then
+  // gives NaN there, not +-inf).
+  map_grad(x, dy, dx, n, [alpha](double v) {
+    return v > 0 ? 1.0 : static_cast<double>(alpha) * static_cast<double>(static_cast<float>(exp_clamped(v)));
+  });
 }
 
 // dx = y * (dy - sum(dy*y)); the row sum is accumulated in double, the rest is f32.

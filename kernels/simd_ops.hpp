@@ -8,6 +8,7 @@
 // round-to-nearest without FTZ/DAZ; with FTZ/DAZ set by the caller, subnormals follow those modes).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>

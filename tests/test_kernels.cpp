@@ -160,7 +160,7 @@ std::vector<float> tolerance(const Call& c, const std::vector<float>& a, const s
       double mag = 0.0;
       for (std::size_t j = r * cols; j < (r + 1) * cols; ++j) mag += std::fabs(static_cast<double>(b[j]));
       for (std::size_t j = r * cols; j < (r + 1) * cols; ++j)
-        tol[j] = static_cast<float>(std::fabs(want[j]) * 0x1p-23 + std::exp(static_cast<double>(a[j])) * mag * 0x1p-21 +
+        tol[j] = static_cast<float>(std::fabs(want[j]) * 0x1p-23 + (std::exp(static_cast<double>(a[j])) * 0x1p-21 + 0x1p-148) * mag +
                                     4 * 0x1p-149);
     }
   } else if (acc == Accuracy::tolerance) {

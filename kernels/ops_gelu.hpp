@@ -1,6 +1,5 @@
 // gelu (erf form) and gelu_tanh (the tanh approximation), forward and backward. Included by
-// kernels/simd_ops.hpp after ops_silu.hpp (x_sigmoid, exp_split_scaled64 and sigmoid_and_complement
-// are there).
+// kernels/simd_ops.hpp after ops_silu.hpp (x_sigmoid and exp_split_scaled64 are there).
 #pragma once
 
 #ifndef SIMDACT_ISA_NS
@@ -30,16 +29,13 @@ alignas(64) static constexpr float kGeluC7[16] = {-0x1.25d76p-10f, 0x1.9650cep-1
 
 static constexpr const float* kGeluP[] = {kGeluC7, kGeluC6, kGeluC5, kGeluC4, kGeluC3, kGeluC2, kGeluC1};
 
-// The pieces shared by gelu and its backward, for a lane-wise x: slot 0 lanes get p = Phi(x)'s
-// polynomial x P (t = x); other lanes S e as the double-float product rounded once (scaled by 2^64,
-// e = e^(-a^2/2) 2^64 with a^2 exact as a pair, exp_split_scaled64). far: a >= 15.5 or inf (the
-// caller's limits: gelu(x) = x or -0 there; the slot is garbage).
+// The table part and S e for a lane-wise x: slot 0 lanes get t P = x P(x) (t = x); other lanes S e as
+// the double-float product rounded once (scaled by 2^64: e = e^(-a^2/2) 2^64 with a^2 exact as a pair,
+// exp_split_scaled64). far: a >= 15.5 or inf (gelu(x) = x or -0 there; the slot is garbage).
 template <class A>
 struct gelu_parts {
-  vf<A> tp;      // t P(t) (slot 0: x P(x))
-  vf<A> se;      // S(a) e^(-a^2/2) 2^64 (slots >= 1)
-  vf<A> e;       // e^(-a^2/2) 2^64
-  vf<A> a;
+  vf<A> tp;  // t P(t) (slot 0: x P(x))
+  vf<A> se;  // S(a) e^(-a^2/2) 2^64 (slots >= 1)
   xsimd::batch_bool<float, A> slot0, far;
 };
 template <class A>
@@ -61,7 +57,7 @@ SIMDACT_INLINE gelu_parts<A> gelu_eval(vf<A> x) {
   const V z = max_keep_nan<A>(V(-125.0f), V(-0.5f) * h);
   const split<A> e = exp_split_scaled64<A>(z, V(-0.5f) * hl);
   const V se = fmadd<A>(sh, e.hi, fmadd<A>(sh, e.lo, sl * e.hi));
-  return {tp, se, e.hi, a, slot0, a >= V(15.5f)};
+  return {tp, se, slot0, a >= V(15.5f)};
 }
 
 // gelu(x) = x Phi(x) = x/2 (1 + erf(x / sqrt 2)), the erf form.

@@ -1,5 +1,6 @@
 // gelu (erf form) and gelu_tanh (the tanh approximation), forward and backward. Included by
-// kernels/simd_ops.hpp after ops_silu.hpp (x_sigmoid and exp_split_scaled64 are there).
+// kernels/simd_ops.hpp after ops_silu.hpp (x_sigmoid, exp_split_scaled64 and sigmoid_and_complement
+// are there).
 #pragma once
 
 #ifndef SIMDACT_ISA_NS
@@ -169,15 +170,10 @@ void gelu_tanh_backward(const float* x, const float* dy, float* dx, std::size_t 
     // e = e^-|v| from the double-float |v|: its rounding would otherwise move s by up to |v| 2^-24
     // relative where the s (1 - s) term dominates (x < -3).
     const split<A> av = gelu_tanh_arg<A>(xsimd::abs(v));
-    const V z = max_keep_nan<A>(V(-104.0f), -av.hi);
-    const V e = exp_reduced<A>(z, xsimd::select(av.hi < V(104.0f), -av.lo, V(0.0f)));
-    const V big = divide<A>(V(1.0f), V(1.0f) + e);
-    const V small = e * big;
-    const auto pos = v >= V(0.0f);
-    const V s = xsimd::select(pos, big, small);
+    const sigmoid_both<A> s = sigmoid_and_complement<A>(v, -av.hi, -av.lo);
     const V xc = min_keep_nan<A>(V(100.0f), max_keep_nan<A>(V(-100.0f), v));  // s (1 - s) = 0 beyond
     const V dv = fmadd<A>(V(3.0f * kGeluK3hi), xc * xc, V(kGeluK1hi));
-    return g * fmadd<A>(xc * dv, small * big, s);
+    return g * fmadd<A>(xc * dv, s.s * s.one_minus_s, s.s);
   });
 }
 

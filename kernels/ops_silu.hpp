@@ -95,16 +95,18 @@ void silu(const float* x, float* y, std::size_t n) {
   map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return silu_v<A>(v); });
 }
 
-// sigmoid(x) and 1 - sigmoid(x) from e = e^-|x| (exp_reduced) and one division: s_big = 1/(1+e),
-// s_small = e/(1+e); sigmoid is s_big for x >= 0, s_small below. Each within ~2 ULP.
+// sigmoid(v) and 1 - sigmoid(v) for v with the sign of x, given w = -|v| as wh + wl (silu: v = x, wl =
+// 0; gelu_tanh: its double-float argument): e = e^w (exp_reduced, the argument clamped to >= -104)
+// and one division: s_big = 1/(1+e), s_small = e/(1+e); sigmoid is s_big for x >= 0, s_small below.
+// Each within ~2 ULP.
 template <class A>
 struct sigmoid_both {
   vf<A> s, one_minus_s;
 };
 template <class A>
-SIMDACT_INLINE sigmoid_both<A> sigmoid_and_complement(vf<A> x) {
+SIMDACT_INLINE sigmoid_both<A> sigmoid_and_complement(vf<A> x, vf<A> wh, vf<A> wl) {
   using V = vf<A>;
-  const V e = exp_reduced<A>(max_keep_nan<A>(V(-104.0f), xsimd::bitwise_or(x, V(-0.0f))));
+  const V e = exp_reduced<A>(max_keep_nan<A>(V(-104.0f), wh), xsimd::select(wh > V(-104.0f), wl, V(0.0f)));
   const V big = divide<A>(V(1.0f), V(1.0f) + e);
   const V small = e * big;
   const auto pos = x >= V(0.0f);
@@ -119,7 +121,7 @@ template <class A>
 void silu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
   using V = vf<A>;
   map_binary<A>(x, dy, dx, n, [](V v, V g) __attribute__((always_inline)) {
-    const sigmoid_both<A> s = sigmoid_and_complement<A>(v);
+    const sigmoid_both<A> s = sigmoid_and_complement<A>(v, xsimd::bitwise_or(v, V(-0.0f)), V(0.0f));
     // x (1 - s) -> 0 as x -> +-inf: x clamped to [-200, 200] (1 - s resp. s is 0 in float there)
     const V xc = min_keep_nan<A>(V(200.0f), max_keep_nan<A>(V(-200.0f), v));
     return g * (s.s * fmadd<A>(xc, s.one_minus_s, V(1.0f)));

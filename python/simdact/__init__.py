@@ -37,7 +37,8 @@ from . import _lib
 from ._lib import InvalidArgumentError, MissingKernelError, SimdactError, UnsupportedIsaError, library_path
 from .functional import *  # noqa: F401,F403 (the functions, including generated ones)
 from .functional import __all__ as _functional_all
-from .modules import ELU, GELU, LeakyReLU, LogSoftmax, Module, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .modules import *  # noqa: F401,F403 (the layers)
+from .modules import __all__ as _modules_all
 
 __version__ = _lib.version_string
 
@@ -118,18 +119,7 @@ def version():
     return _lib.version_string
 
 
-__all__ = list(_functional_all) + [
-    "Module",
-    "Sigmoid",
-    "Tanh",
-    "ReLU",
-    "LeakyReLU",
-    "Softmax",
-    "LogSoftmax",
-    "GELU",
-    "SiLU",
-    "Softplus",
-    "ELU",
+__all__ = list(_functional_all) + list(_modules_all) + [
     "Isa",
     "active_isa",
     "isa_name",

@@ -161,7 +161,9 @@ int main() {
   const uint64_t total = uint64_t{1} << log2n;
   const uint32_t stride = static_cast<uint32_t>((uint64_t{1} << 32) >> log2n);
   unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-  if (const char* e = std::getenv("SIMDACT_EXHAUSTIVE_THREADS")) threads = std::max(1, std::min(8, std::atoi(e)));
+  // Empty, unset or 0: one thread per core (ctest passes the cache variable, empty by default).
+  if (const char* e = std::getenv("SIMDACT_EXHAUSTIVE_THREADS"); e != nullptr && std::atoi(e) > 0)
+    threads = static_cast<unsigned>(std::min(8, std::atoi(e)));
   const size_t chunk = size_t{1} << std::min(22, log2n);
 
   const char* only = std::getenv("SIMDACT_EXHAUSTIVE_ISAS");

@@ -8,8 +8,8 @@ One Markdown table per op (per input, e.g. sigmoid@wide, and per softmax column 
 implementations, columns the sizes, cells the median over repetitions of items_per_second / 1e9. The
 memcpy copy bound follows, then per simdact tier (accurate: simdact-<isa>, fast: simdact-fast-<isa>)
 two rows: the ratio best simdact of the tier / fastest peer, and which two were compared; then the
-tier's AVX2 path against the fastest AVX2 build of a peer (names ending in -avx2), and against the
-tier's AVX-512 path. "Best" and
+tier's AVX2 path against the fastest AVX2 build of a peer (names ending in -avx2, plus oneDNN and XNNPACK
+when the run capped them to AVX2), and against the tier's AVX-512 path. "Best" and
 "fastest" are by median. The ratio is the median of per-repetition ratios with its interquartile range
 [Q1, Q3]: repetition i of the simdact implementation over repetition i of the peer (Google Benchmark's
 repetition_index). Under --benchmark_enable_random_interleaving every repetition of every case runs at
@@ -20,6 +20,9 @@ Before the per-op tables, two summary tables with one row per op (and softmax wi
 ratio best simdact / fastest peer (with the peer's name), and best simdact / oneDNN, the reference of
 issue #7's targets (>= 1.25 at 4 Ki and 64 Ki floats, >= 1.0 above: a cell of one of its ops below
 the target is marked "<").
+
+A run with simdact_compare --peer-isa=avx2 (JSON context peer_isa = avx2: oneDNN and XNNPACK capped to
+their AVX2 kernels, names unchanged) says so in the header: "peers capped to AVX2 (--peer-isa=avx2)".
 
 Writes the tables to stdout and DIR/compare.md, and one PNG per table to DIR (throughput against size,
 log-log, one line per implementation, the bars the IQR over repetitions). DIR defaults to
@@ -38,6 +41,14 @@ from summary import context_line, fmt, size_label  # noqa: E402  (bench/summary.
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ISA_ORDER = {"scalar": 0, "avx2": 1, "avx512": 2, "neon": 3}
+# The peers that simdact_compare --peer-isa=avx2 caps to AVX2 (their names carry no ISA).
+CAPPED_PEERS = ("onednn", "xnnpack")
+
+
+def peer_isa(ctx):
+    """'avx2' when the run capped oneDNN and XNNPACK to AVX2 (--peer-isa=avx2), else None."""
+    isa = ctx.get("peer_isa")
+    return isa if isa and isa != "none" else None
 
 
 def parse_name(name):
@@ -158,8 +169,9 @@ def group_file(op, cols):
     return name + ".png"
 
 
-def build_group(op, cols, impls_cells, impl_order, memcpy, sizes, errors):
-    """Returns (markdown table, plot series {impl: [(size, median, q1, q3)]})."""
+def build_group(op, cols, impls_cells, impl_order, memcpy, sizes, errors, avx2_capped=False):
+    """Returns (markdown table, plot series {impl: [(size, median, q1, q3)]}). avx2_capped: oneDNN and
+    XNNPACK ran capped to AVX2, so they count as AVX2 peers."""
     impls = sorted(impls_cells, key=lambda i: impl_sort_key(i, impl_order))
     header = ["implementation"] + [size_label(s) for s in sizes]
     body, series = [], {}
@@ -208,11 +220,11 @@ def build_group(op, cols, impls_cells, impl_order, memcpy, sizes, errors):
             ratio_row.append("**%.2f** [%.2f, %.2f]" % (r[0], r[1], r[2]))
             who_row.append("%s vs %s" % (best.replace("simdact-", "").replace("fast-", ""), fastest))
         body += [ratio_row, who_row]
-        # AVX2: simdact's AVX2 path against the peers' AVX2 builds (names ending in -avx2), and against
-        # simdact's own AVX-512 path of the tier.
+        # AVX2: simdact's AVX2 path against the peers' AVX2 builds (names ending in -avx2; oneDNN and
+        # XNNPACK too when capped to AVX2), and against simdact's own AVX-512 path of the tier.
         prefix = "simdact-" if t == "accurate" else "simdact-fast-"
         avx2, avx512 = prefix + "avx2", prefix + "avx512"
-        peers2 = [i for i in peers if i.endswith("-avx2")]
+        peers2 = [i for i in peers if i.endswith("-avx2") or (avx2_capped and i in CAPPED_PEERS)]
         if avx2 in impls_cells and peers2:
             row, who = ["simdact %s avx2 / fastest avx2 peer [IQR]" % t], ["  avx2 peer"]
             for s in sizes:
@@ -330,10 +342,16 @@ def report(doc, out_dir, plots):
     reps = max((len(c["reps"]) for g in groups.values() for cells in g.values() for c in cells.values()), default=0)
     out = ["## simdact vs peers: elements per ns (items_per_second / 1e9, median of %d repetitions), higher is better"
            % reps, ""]
+    capped = peer_isa(ctx)
+    if capped:
+        out += ["**peers capped to %s (--peer-isa=%s)**: oneDNN and XNNPACK ran their %s kernels (as on a CPU "
+                "without AVX-512; names unchanged, so their AVX2 ratio rows include them); the per-ISA peers "
+                "(eigen-*, sleef-*, naive-*) are named by their ISA." % (capped.upper(), capped, capped.upper()), ""]
     line = context_line(ctx)
     if line:
         out += [line, ""]
-    notes = [ctx[k] for k in sorted((k for k in ctx if k.startswith("peer_")), key=lambda k: int(k[5:]))]
+    notes = [ctx[k] for k in sorted((k for k in ctx if k.startswith("peer_") and k[5:].isdigit()),
+                                    key=lambda k: int(k[5:]))]
     if notes:
         out += ["Peers: " + "; ".join(notes) + ".", ""]
     out += ["Ratio rows: best simdact of the tier / fastest peer at that size (both by median); the figure is the "
@@ -354,7 +372,8 @@ def report(doc, out_dir, plots):
             print("compare.py: no plots (%s); use /usr/bin/python3 with python3-matplotlib" % e, file=sys.stderr)
             plots = False
     for op, cols in order:
-        table, series = build_group(op, cols, groups[(op, cols)], impl_order, memcpy, sizes, errors)
+        table, series = build_group(op, cols, groups[(op, cols)], impl_order, memcpy, sizes, errors,
+                                    avx2_capped=capped == "avx2")
         out += [table, ""]
         if plots and series:
             path = os.path.join(out_dir, group_file(op, cols))

@@ -18,6 +18,18 @@
 // Per-ISA peers (SLEEF, Eigen, auto-vectorised loops) run only where simdact_isa_supported() says the
 // CPU has the ISA. oneDNN runs on one thread.
 //
+// Peer ISA (oneDNN and XNNPACK pick their kernels from the CPU: on an AVX-512 machine, AVX-512 ones):
+//   --peer-isa=avx2    (or the environment SIMDACT_PEER_ISA=avx2; the option wins) caps both to AVX2, as
+//                      on an AVX2-only CPU: oneDNN by dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2) before any
+//                      other oneDNN call (then checks that the primitives it creates are AVX2 ones, e.g.
+//                      "jit:avx2"), XNNPACK by clearing the avx512* fields of libcpuinfo's cpuinfo_isa
+//                      before xnn_initialize (bench/peers/onednn.cpp, xnnpack.cpp). Their names stay
+//                      "onednn" and "xnnpack"; the run prints a line per capped peer on stderr and the
+//                      JSON context gets peer_isa = avx2 (bench/compare.py states it in its header). Exit
+//                      status 1 if a cap cannot be applied. The per-ISA peers (eigen-avx2,
+//                      sleef-u10-avx2, ...) are unchanged: their names say the ISA.
+//   --peer-isa=none    (the default) each peer picks what the CPU has.
+//
 // Not run unless --all_sizes: the 32 Mi cases of simdact's scalar ISA, of the naive loops with a
 // transcendental and of oneDNN's strided softmaxes (compute-bound; see run_at_size).
 //
@@ -224,7 +236,16 @@ void add_table(const simdact_peers::Table& t, const char* skip_prefix = "") {
   }
 }
 
+simdact_peers::PeerIsa g_peer_isa = simdact_peers::PeerIsa::none;  // --peer-isa / SIMDACT_PEER_ISA
+bool g_peer_cap_failed = false;  // a peer could not apply g_peer_isa (main exits with status 1)
+
 [[maybe_unused]] void add_stateful(const char* name, const simdact_peers::StatefulPeers& peers) {
+  if (!peers.error.empty()) {
+    std::fprintf(stderr, "simdact_compare: %s\n", peers.error.c_str());
+    g_peer_cap_failed = true;
+    return;
+  }
+  if (!peers.cap.empty()) std::fprintf(stderr, "simdact_compare: %s\n", peers.cap.c_str());
   if (!peers.skipped.empty()) {
     std::fprintf(stderr, "simdact_compare: %s skipped: %s\n", name, peers.skipped.c_str());
     context_notes().push_back(std::string(name) + " skipped: " + peers.skipped);
@@ -261,10 +282,10 @@ void collect_impls() {
   else skip_isa_peer("eigen-avx512", "AVX-512");
 #endif
 #ifdef SIMDACT_PEER_HAVE_ONEDNN
-  add_stateful("oneDNN", simdact_peers::onednn_peers());
+  add_stateful("oneDNN", simdact_peers::onednn_peers(g_peer_isa));
 #endif
 #ifdef SIMDACT_PEER_HAVE_XNNPACK
-  add_stateful("XNNPACK", simdact_peers::xnnpack_peers());
+  add_stateful("XNNPACK", simdact_peers::xnnpack_peers(g_peer_isa));
 #endif
 }
 
@@ -686,6 +707,31 @@ bool take_flag(int* argc, char** argv, const char* flag) {
   return false;
 }
 
+// --peer-isa=VALUE (removed from argv), else $SIMDACT_PEER_ISA, else none. false on a bad value.
+bool take_peer_isa(int* argc, char** argv, simdact_peers::PeerIsa* isa) {
+  const char* value = std::getenv("SIMDACT_PEER_ISA");
+  const char* from = "SIMDACT_PEER_ISA";
+  static const char kFlag[] = "--peer-isa=";
+  for (int i = 1; i < *argc; ++i) {
+    if (std::strncmp(argv[i], kFlag, sizeof kFlag - 1) != 0) continue;
+    value = argv[i] + sizeof kFlag - 1;
+    from = "--peer-isa";
+    for (int j = i; j + 1 < *argc; ++j) argv[j] = argv[j + 1];
+    --*argc;
+    --i;
+  }
+  if (value == nullptr || *value == '\0' || std::strcmp(value, "none") == 0) {
+    *isa = simdact_peers::PeerIsa::none;
+    return true;
+  }
+  if (std::strcmp(value, "avx2") == 0) {
+    *isa = simdact_peers::PeerIsa::avx2;
+    return true;
+  }
+  std::fprintf(stderr, "simdact_compare: %s=%s: the peer ISA is avx2 or none\n", from, value);
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -705,7 +751,16 @@ int main(int argc, char** argv) {
     --argc;
     break;
   }
+  if (!take_peer_isa(&argc, argv, &g_peer_isa)) return 1;
+  const bool capped = g_peer_isa == simdact_peers::PeerIsa::avx2;
+  if (capped)
+    std::fprintf(stderr, "simdact_compare: peers capped to AVX2 (--peer-isa=avx2): oneDNN and XNNPACK (where "
+                         "built) run their AVX2 kernels; the per-ISA peers keep their -avx2 / -avx512 names\n");
   collect_impls();
+  if (g_peer_cap_failed) {
+    std::fprintf(stderr, "simdact_compare: the peers could not be capped to AVX2; not running\n");
+    return 1;
+  }
   if (check) {
     const int rc = peer_check();
     simdact_set_isa(detected);
@@ -727,6 +782,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("simdact_version", simdact_version());
   benchmark::AddCustomContext("simdact_active_isa_at_start", simdact_isa_name(detected));
   benchmark::AddCustomContext("simdact_isas_benchmarked", isas);
+  if (capped) benchmark::AddCustomContext("peer_isa", "avx2");
   for (std::size_t i = 0; i < context_notes().size(); ++i)
     benchmark::AddCustomContext("peer_" + std::to_string(i), context_notes()[i]);
   register_all();

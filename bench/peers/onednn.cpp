@@ -1,8 +1,13 @@
 // The oneDNN peer (Debian's libdnnl 2.6, OpenMP runtime), single-threaded: omp_set_num_threads(1) on
 // the benchmark thread before any oneDNN call (the bench/compare wrapper also exports
-// OMP_NUM_THREADS=1). ISA left to oneDNN's own detection. Per problem: one engine and stream (shared),
-// primitive descriptor, primitive and memory objects over the benchmark's buffers, all built before
-// the timed loop; a run is execute + wait.
+// OMP_NUM_THREADS=1). ISA: oneDNN's own detection, or with PeerIsa::avx2 (simdact_compare
+// --peer-isa=avx2) capped by dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2), called before any other oneDNN
+// call (the cap holds only before the first JIT kernel is generated); a logistic and a softmax
+// primitive are then created and their implementation names checked (an AVX2 kernel, no AVX-512 one,
+// e.g. "jit:avx2"); capped, 2.6 has no JIT kernel for softmax / logsoftmax backward and runs them on
+// ref:any (about 0.1 element/ns, as on an AVX2-only CPU: the context note shows it). Per problem: one
+// engine and stream (shared), primitive descriptor, primitive and memory objects over the benchmark's
+// buffers, all built before the timed loop; a run is execute + wait.
 //   sigmoid / tanh        eltwise_logistic / eltwise_tanh forward_inference
 //   relu / leaky_relu     eltwise_relu, alpha 0 / slope
 //   *_backward            eltwise_logistic_use_dst_for_bwd, eltwise_tanh_use_dst_for_bwd (take y),
@@ -181,6 +186,9 @@ std::string probe_other_impls() {
     const dnnl::logsoftmax_backward::primitive_desc b({mm, mm, 1}, e, f);
     item("logsoftmax fwd", f.impl_info_str());
     item("bwd", b.impl_info_str());
+    const dnnl::softmax_forward::primitive_desc sf({prop_kind::forward_training, mm, 1}, e);
+    const dnnl::softmax_backward::primitive_desc sb({mm, mm, 1}, e, sf);
+    item("softmax bwd", sb.impl_info_str());  // capped to AVX2, 2.6 has only ref:any for both backward ops
     const dnnl::softmax_forward::primitive_desc s({prop_kind::forward_inference, ms, 1}, e);
     item("softmax strided", s.impl_info_str());
     const dnnl::logsoftmax_forward::primitive_desc l({prop_kind::forward_inference, ms, 1}, e);
@@ -207,17 +215,84 @@ const char* isa_name(dnnl::cpu_isa isa) {
   }
 }
 
+const char* status_name(dnnl_status_t s) {
+  switch (s) {
+    case dnnl_success: return "dnnl_success";
+    case dnnl_out_of_memory: return "dnnl_out_of_memory";
+    case dnnl_invalid_arguments: return "dnnl_invalid_arguments (called too late, or an invalid ISA)";
+    case dnnl_unimplemented: return "dnnl_unimplemented (oneDNN built without DNNL_ENABLE_MAX_CPU_ISA)";
+    default: return "another status";
+  }
+}
+
+// The implementation a created primitive runs (dnnl_primitive_desc_query of its impl_info_str).
+std::string primitive_impl(const dnnl::primitive& prim) {
+  const_dnnl_primitive_desc_t pd = nullptr;
+  const char* info = nullptr;
+  if (dnnl_primitive_get_primitive_desc(prim.get(), &pd) != dnnl_success ||
+      dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &info) != dnnl_success || info == nullptr)
+    return "(unknown)";
+  return info;
+}
+
+bool is_avx512_impl(const std::string& impl) {
+  return impl.find("avx512") != std::string::npos || impl.find("amx") != std::string::npos;
+}
+
+// After the cap: a logistic (4096 floats) and a softmax (32 x 128) primitive, created (which JITs
+// their kernels); their implementations must be AVX2 ones ("jit:avx2"). "" on success, else why not.
+std::string check_avx2_cap(std::string* impls) {
+  const memory::desc md = flat(4096), mm = matrix(32, 128);
+  const dnnl::eltwise_forward logistic(dnnl::eltwise_forward::primitive_desc(
+      {prop_kind::forward_inference, algorithm::eltwise_logistic, md, 0.0f, 0.0f}, env().engine));
+  const dnnl::softmax_forward softmax(
+      dnnl::softmax_forward::primitive_desc({prop_kind::forward_inference, mm, 1}, env().engine));
+  const std::string li = primitive_impl(logistic), si = primitive_impl(softmax);
+  *impls = "logistic fwd " + li + ", softmax fwd " + si;
+  const dnnl::cpu_isa effective = dnnl::get_effective_cpu_isa();
+  if (effective != dnnl::cpu_isa::avx2)
+    return std::string("the effective ISA is ") + isa_name(effective) + ", not avx2";
+  if (li.find("avx2") == std::string::npos || is_avx512_impl(li) || is_avx512_impl(si))
+    return "the primitives are not AVX2 ones: " + *impls;
+  return "";
+}
+
 }  // namespace
 
-StatefulPeers onednn_peers() {
+StatefulPeers onednn_peers(PeerIsa cap) {
   StatefulPeers peers;
+  // The cap first: no oneDNN call may come before it.
+  if (cap == PeerIsa::avx2) {
+    const dnnl_status_t st = dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2);
+    if (st != dnnl_success) {
+      peers.error = std::string("oneDNN: dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2) returned ") + status_name(st);
+      return peers;
+    }
+  }
   omp_set_num_threads(1);
   try {
+    std::string cap_impls;
+    if (cap == PeerIsa::avx2) {
+      const std::string why = check_avx2_cap(&cap_impls);
+      if (!why.empty()) {
+        peers.error = "oneDNN: capped to AVX2 but " + why;
+        return peers;
+      }
+    }
     const dnnl::version_t* v = dnnl::version();
+    const std::string others = probe_other_impls();
+    if (cap == PeerIsa::avx2 && is_avx512_impl(others)) {
+      peers.error = "oneDNN: capped to AVX2 but an AVX-512 implementation is picked: " + others;
+      return peers;
+    }
     peers.note = "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
                  std::to_string(v->patch) + ", effective ISA " + isa_name(dnnl::get_effective_cpu_isa()) +
-                 ", eltwise impl " + probe_impl() + " (" + probe_other_impls() + "), OpenMP max threads " +
+                 (cap == PeerIsa::avx2 ? " (capped: dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2))" : "") +
+                 ", eltwise impl " + probe_impl() + " (" + others + "), OpenMP max threads " +
                  std::to_string(omp_get_max_threads());
+    if (cap == PeerIsa::avx2)
+      peers.cap = "oneDNN capped to AVX2: dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2) = dnnl_success, effective ISA " +
+                  std::string(isa_name(dnnl::get_effective_cpu_isa())) + ", primitives created: " + cap_impls;
   } catch (const std::exception& e) {
     peers.skipped = std::string("oneDNN cannot create a CPU engine: ") + e.what();
     return peers;

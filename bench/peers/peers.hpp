@@ -89,12 +89,21 @@ struct StatefulPeers {
   std::vector<Factory> factories;
   std::string note;     // context line: version, ISA, threads
   std::string skipped;  // non-empty: why this peer cannot run here
+  std::string cap;      // with an ISA cap: one line saying how it was applied and what the peer now runs
+  std::string error;    // non-empty: the ISA cap asked for could not be applied (the run must stop)
 };
 
-// oneDNN (eltwise, softmax), one thread. Defined only when SIMDACT_PEER_ONEDNN is on.
-StatefulPeers onednn_peers();
-// XNNPACK operators, no thread pool. Defined only when SIMDACT_PEER_XNNPACK is on.
-StatefulPeers xnnpack_peers();
+// The most a stateful peer may use (simdact_compare --peer-isa): none = what the CPU has; avx2 = no
+// AVX-512 (an AVX2-only CPU). Each peer applies it before its library's first use.
+enum class PeerIsa { none, avx2 };
+
+// oneDNN (eltwise, softmax), one thread. Defined only when SIMDACT_PEER_ONEDNN is on. avx2:
+// dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2), and the implementations picked are checked to be AVX2 ones.
+StatefulPeers onednn_peers(PeerIsa cap);
+// XNNPACK operators, no thread pool. Defined only when SIMDACT_PEER_XNNPACK is on. avx2: the avx512*
+// fields of libcpuinfo's cpuinfo_isa (from which XNNPACK picks its micro-kernels) cleared before
+// xnn_initialize.
+StatefulPeers xnnpack_peers(PeerIsa cap);
 
 }  // namespace simdact_peers
 

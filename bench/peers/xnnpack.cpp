@@ -8,10 +8,21 @@
 // Element-wise ops use channels = 1, stride 1, batch = n: the contiguous path. This XNNPACK has no f32
 // tanh and no backward operators. XNNPACK may read XNN_EXTRA_BYTES past an input: the benchmark's
 // buffers are padded.
+//
+// ISA cap (PeerIsa::avx2, simdact_compare --peer-isa=avx2): XNNPACK picks its micro-kernels once, in
+// xnn_initialize, from libcpuinfo's global cpuinfo_isa (libXNNPACK.so links libcpuinfo.so.0 and reads
+// the struct directly: the cpuinfo_has_x86_* functions are inline). So cpuinfo_initialize() first
+// (pthread_once: XNNPACK's own call does not detect again), then every avx512* field cleared, then
+// xnn_initialize: XNNPACK takes its AVX2 (+FMA) kernels, as on an AVX2-only CPU.
 #include <cmath>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 
+#ifdef SIMDACT_PEER_HAVE_CPUINFO
+#include <cpuinfo.h>
+#endif
 #include <xnnpack.h>
 
 #include "bench/peers/peers.hpp"
@@ -82,16 +93,100 @@ Run softmax(const Problem& p, std::string* error) {
       [&p](xnn_operator_t op) { return xnn_setup_softmax_nc_f32(op, p.rows, p.a, p.out, nullptr); }, error);
 }
 
+#ifdef SIMDACT_PEER_HAVE_CPUINFO
+// Fields of later cpuinfo versions (avx512fp16; AVX10 implies the 512-bit registers), cleared where
+// the installed cpuinfo.h has them.
+#define SIMDACT_OPTIONAL_ISA_FIELD(field)                                                       \
+  template <class T, class = void>                                                              \
+  struct clear_##field {                                                                        \
+    static void apply(T&, std::string*) {}                                                      \
+  };                                                                                            \
+  template <class T>                                                                            \
+  struct clear_##field<T, std::void_t<decltype(std::declval<T&>().field)>> {                    \
+    static void apply(T& isa, std::string* cleared) {                                           \
+      if (isa.field) *cleared += std::string(cleared->empty() ? "" : " ") + #field;              \
+      isa.field = false;                                                                        \
+    }                                                                                           \
+  };
+SIMDACT_OPTIONAL_ISA_FIELD(avx512fp16)
+SIMDACT_OPTIONAL_ISA_FIELD(avx10_1)
+SIMDACT_OPTIONAL_ISA_FIELD(avx10_2)
+#undef SIMDACT_OPTIONAL_ISA_FIELD
+
+// Clears every AVX-512 field of cpuinfo_isa (before xnn_initialize). *cleared: those that were set,
+// and what is left of AVX2.
+bool cap_cpuinfo_to_avx2(std::string* cleared, std::string* error) {
+  if (!cpuinfo_initialize()) {
+    *error = "cpuinfo_initialize() failed";
+    return false;
+  }
+  cpuinfo_x86_isa& isa = cpuinfo_isa;
+  const std::pair<const char*, bool*> fields[] = {
+      {"avx512f", &isa.avx512f},
+      {"avx512pf", &isa.avx512pf},
+      {"avx512er", &isa.avx512er},
+      {"avx512cd", &isa.avx512cd},
+      {"avx512dq", &isa.avx512dq},
+      {"avx512bw", &isa.avx512bw},
+      {"avx512vl", &isa.avx512vl},
+      {"avx512ifma", &isa.avx512ifma},
+      {"avx512vbmi", &isa.avx512vbmi},
+      {"avx512vbmi2", &isa.avx512vbmi2},
+      {"avx512bitalg", &isa.avx512bitalg},
+      {"avx512vpopcntdq", &isa.avx512vpopcntdq},
+      {"avx512vnni", &isa.avx512vnni},
+      {"avx512bf16", &isa.avx512bf16},
+      {"avx512vp2intersect", &isa.avx512vp2intersect},
+      {"avx512_4vnniw", &isa.avx512_4vnniw},
+      {"avx512_4fmaps", &isa.avx512_4fmaps},
+  };
+  for (const auto& f : fields) {
+    if (*f.second) *cleared += std::string(cleared->empty() ? "" : " ") + f.first;
+    *f.second = false;
+  }
+  clear_avx512fp16<cpuinfo_x86_isa>::apply(isa, cleared);
+  clear_avx10_1<cpuinfo_x86_isa>::apply(isa, cleared);
+  clear_avx10_2<cpuinfo_x86_isa>::apply(isa, cleared);
+  if (cpuinfo_has_x86_avx512f() || cpuinfo_has_x86_avx512bw() || cpuinfo_has_x86_avx512vl()) {
+    *error = "cpuinfo still reports AVX-512 after clearing cpuinfo_isa";
+    return false;
+  }
+  if (cleared->empty()) *cleared = "none";
+  *cleared += std::string("; avx2 ") + (cpuinfo_has_x86_avx2() ? "yes" : "no") + ", fma3 " +
+              (cpuinfo_has_x86_fma3() ? "yes" : "no");
+  return true;
+}
+#else
+bool cap_cpuinfo_to_avx2(std::string*, std::string* error) {
+  *error = "built without libcpuinfo (apt-get install libcpuinfo-dev and re-run cmake)";
+  return false;
+}
+#endif
+
 }  // namespace
 
-StatefulPeers xnnpack_peers() {
+StatefulPeers xnnpack_peers(PeerIsa cap) {
   StatefulPeers peers;
+  std::string cleared;
+  if (cap == PeerIsa::avx2) {
+    std::string error;
+    if (!cap_cpuinfo_to_avx2(&cleared, &error)) {
+      peers.error = "XNNPACK: cannot cap to AVX2: " + error;
+      return peers;
+    }
+  }
   const xnn_status s = xnn_initialize(nullptr);
   if (s != xnn_status_success) {
     peers.skipped = "xnn_initialize: " + status_text(s);
     return peers;
   }
   peers.note = "XNNPACK (Debian snapshot), no thread pool; no f32 tanh, no backward operators";
+  if (cap == PeerIsa::avx2) {
+    const std::string what =
+        "capped to AVX2: cpuinfo_isa's avx512* fields cleared before xnn_initialize (were set: " + cleared + ")";
+    peers.note += "; " + what;
+    peers.cap = "XNNPACK " + what;
+  }
   peers.factories.push_back({"sigmoid", "xnnpack", sigmoid});
   peers.factories.push_back({"relu", "xnnpack", relu});
   peers.factories.push_back({"leaky_relu", "xnnpack", leaky_relu});

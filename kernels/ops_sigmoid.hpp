@@ -58,24 +58,79 @@ SIMDACT_INLINE vf<A> sigmoid_far_s(vf<A> x) {
   return fmadd<A>(-e.hi, e.hi, e.lo) + e.hi;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Table-free sigmoid (AVX2, both tiers): 1 / (1 + e^-x) with e^-x = 2^n e^-u, no lookup and no
+// reflection. On AVX2 a 16-entry register table costs two vpermps and a blend per coefficient: on
+// Zen 1 each vpermps ymm is microcoded (~4 cycles), and even where it is one µop the table kernel ran
+// at 0.89 el/ns against this one's 2.2 (Xeon, AVX2, 4 Ki). So AVX2 pays FMAs and one division instead.
+//   n = round(-x / ln2) by the magic-bias FMA; the magic 1.5 * 2^23 + 127 leaves n + 127 in the low
+//   mantissa bits, so bits(vn) << 23 is 2^n itself (the exponent field; n = -127 gives +0, n = 128
+//   gives +inf) and nf = vn - magic = n exactly.
+//   u = x + n ln2 in two Cody-Waite steps (n ln2_hi is exact, the first sum exact by Sterbenz), so
+//   -u is the reduced argument and e^-x = 2^n e^-u, |u| <= ln2/2 (+ rounding).
+template <class A>
+struct exp_neg_reduced {
+  vf<A> p2;  // 2^n
+  vf<A> u;   // x + n ln2: e^-x = 2^n e^-u
+};
+template <class A>
+SIMDACT_INLINE exp_neg_reduced<A> reduce_neg_x(vf<A> x) {
+  using V = vf<A>;
+  using I = vi<A>;
+  const V magic(0x1.8000FEp23f);  // 1.5 * 2^23 + 127
+  const V vn = fmadd<A>(x, V(-0x1.715476p+0f), magic);
+  const V p2 = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<I>(vn) << 23);
+  const V nf = vn - magic;
+  V u = fmadd<A>(nf, V(0x1.63p-1f), x);  // ln2 = 0x1.63p-1 - 0x1.bd0106p-13
+  u = fmadd<A>(nf, V(-0x1.bd0106p-13f), u);
+  return {p2, u};
+}
+
+// The accurate tier's main path, for x >= -15.5 (other lanes get garbage: the caller replaces them;
+// x > 88 is clamped, so +inf gives 1; NaN propagates through the FMAs).
+//   s = e^-u - 1 = -u + u^2 Q6(-u) (the degree-6 exp polynomial of kernels/simd_math.hpp, relative
+//   error 3.1e-9), rounded once; d = 2^n s + (2^n + 1) in one FMA: 2^n + 1 is exact because n <= 22
+//   here (x >= -15.5), so d carries only the roundings of u, s and the FMA. Then one correctly rounded
+//   division 1 / d. Measured on all floats x >= -15.5: 1.695 ULP (at x = -1.1046847; 1.498 for x > 0,
+//   where e^-x's errors are damped by e^-x / (1 + e^-x)).
+//   (Why not further: for n >= 24, 2^n + 1 rounds; that alone took x = -16.64 to 2.44 ULP.)
+template <class A>
+SIMDACT_INLINE vf<A> sigmoid_direct(vf<A> x) {
+  using V = vf<A>;
+  const exp_neg_reduced<A> e = reduce_neg_x<A>(min_keep_nan<A>(V(88.0f), x));
+  const V s = xsimd::fms(e.u * e.u, q6<A, true>(e.u), e.u);
+  const V d = fmadd<A>(s, e.p2, e.p2 + V(1.0f));
+  return divide<A>(V(1.0f), d);
+}
+
 // sigmoid(x) = 1 / (1 + e^-x), accurate tier (simdact_sigmoid_f32)
 //   Max error: 2 ULP for every x whose result is >= FLT_MIN (x >= -87.34), proven on all 2^32 inputs
-//   by the exhaustive test; measured max 1.617 ULP (AVX-512 and AVX2, at x = -3.4998984).
-//   Range: all floats; no NaN/inf/overflow for finite x (no exp at all for |x| < 15.5; beyond, the
-//   exp argument is clamped to >= -104).
+//   by the exhaustive test; measured max 1.617 ULP on AVX-512 (at x = -3.4998984), 1.695 ULP on AVX2
+//   (at x = -1.1046847).
+//   Range: all floats; no NaN/inf/overflow for finite x (AVX-512, NEON: no exp at all for |x| < 15.5;
+//   AVX2: x clamped to <= 88 before its exp; beyond 15.5 resp. below -15.5, the exp argument is
+//   clamped to >= -104).
 //   Special values: +inf -> 1, -inf -> +0, NaN -> NaN (every pattern), +-0 -> 0.5, subnormal x -> 0.5.
 //   Subnormal results (-103.97 < x < -87.34) are produced (within 4 x 2^-149), not flushed; below
 //   that +0. Normal results are never flushed.
-//   Method (every ISA: AVX-512, AVX2, NEON): s = sigmoid(-|x|) without exp for |x| < 15.5
-//   (sigmoid_poly: 16 intervals, degree 6, coefficients by register table lookups: vpermps on AVX-512,
-//   2 vpermps + blend on AVX2, tbl on NEON), then s for x <= 0 and 1 - s for x > 0 (sigmoid_reflect).
-//   Lanes with |x| >= 15.5 (and +-inf) take sigmoid_far_s, behind a branch per vector: U(-10, 10)
-//   inputs never enter it; with 1% of |x| >= 20 (the @wide benchmark) 15% of the AVX-512 vectors do,
-//   and the mispredicted branches cost ~25% there. (One test per 4 vectors gained nothing on
-//   U(-10, 10) and lost 8% on @wide.)
+//   Method, AVX-512 and NEON: s = sigmoid(-|x|) without exp for |x| < 15.5 (sigmoid_poly: 16
+//   intervals, degree 6, coefficients by register table lookups: vpermps on AVX-512, tbl on NEON),
+//   then s for x <= 0 and 1 - s for x > 0 (sigmoid_reflect). Lanes with |x| >= 15.5 (and +-inf) take
+//   sigmoid_far_s, behind a branch per vector: U(-10, 10) inputs never enter it; with 1% of
+//   |x| >= 20 (the @wide benchmark) 15% of the AVX-512 vectors do, and the mispredicted branches cost
+//   ~25% there. (One test per 4 vectors gained nothing on U(-10, 10) and lost 8% on @wide.)
+//   AVX2: sigmoid_direct (1 / (1 + 2^n e^-u), no table, one division) for x >= -15.5; lanes with
+//   x < -15.5 (and -inf) take sigmoid_far_s behind the same kind of branch (only half of @wide's
+//   far inputs: x > 15.5 needs no second path).
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_v(vf<A> x) {
   using V = vf<A>;
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    V y = sigmoid_direct<A>(x);
+    const auto far = x < V(-15.5f);  // false for NaN
+    if (xsimd::any(far)) y = xsimd::select(far, sigmoid_far_s<A>(x), y);
+    return y;
+  }
   const V a = xsimd::abs(x);
   V s = sigmoid_poly<A>(a);
   const auto far = a >= V(15.5f);  // false for NaN: the polynomial's NaN stays
@@ -92,10 +147,9 @@ void sigmoid(const float* x, float* y, std::size_t n) {
 // e^-t ~ 1 + t (b1 + t (b2 + t b3)) for |t| <= ln2/32, relative error 0.04 x 2^-24.
 alignas(64) static constexpr float kSigmoidExp2[16] = {0x1p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fep+0f, 0x1.3dea64p+0f, 0x1.4bfdaep+0f, 0x1.5ab07ep+0f, 0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f, 0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
 
-// The same without vscalefps (AVX2, NEON): x clamped to [T, 87] (NaN stays NaN) so that N = floor(nf)
+// The same without vscalefps (NEON): x clamped to [T, 87] (NaN stays NaN) so that N = floor(nf)
 // stays in [-126, 126], and 2^N goes into the exponent field of the table value (l 2^N is exact and
-// normal); results below FLT_MIN (x < T) flush to +0. The table lookup is 2 vpermps + blend on AVX2,
-// tbl on NEON.
+// normal); results below FLT_MIN (x < T) flush to +0. The table lookup is tbl on NEON.
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_fast_lut(vf<A> x) {
   using V = vf<A>;
@@ -117,6 +171,19 @@ SIMDACT_INLINE vf<A> sigmoid_fast_lut(vf<A> x) {
   const V lN = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<I>(l) + ((vb << 19) & I(static_cast<int32_t>(0xFF800000u))));
   const V f = divide<A>(V(1.0f), fmadd<A>(lN, p, V(1.0f)));
   return xsimd::select(x < T, V(0.0f), f);
+}
+
+// The fast tier on AVX2: the same reduction with a degree-5 polynomial, p = e^-u = 1 - u (1 + u Q5(-u))
+// rounded once (Q5: relative error 1.05e-7), d = 2^n p + 1 in one FMA, one division; no branch.
+//   x is clamped to [-89, 88] (NaN stays NaN): n = -127 gives 2^n = +0, so d = 1 and the result 1 for
+//   x >= 87.7; n = 128 gives 2^n = +inf, so d = +inf (p > 0.7) and the result +0 for x <= -88.38.
+//   Between -88.38 and -87.34 the result is subnormal: the correctly rounded quotient of a finite d.
+template <class A>
+SIMDACT_INLINE vf<A> sigmoid_fast_direct(vf<A> x) {
+  using V = vf<A>;
+  const exp_neg_reduced<A> e = reduce_neg_x<A>(min_keep_nan<A>(V(88.0f), max_keep_nan<A>(V(-89.0f), x)));
+  const V p = fmadd<A>(xsimd::fms(e.u, q5<A, true>(e.u), V(1.0f)), e.u, V(1.0f));
+  return divide<A>(V(1.0f), fmadd<A>(p, e.p2, V(1.0f)));
 }
 
 #if defined(__AVX512F__)
@@ -150,21 +217,25 @@ SIMDACT_INLINE __m512 sigmoid_fast_avx512(__m512 x) {
 
 // sigmoid, fast tier (simdact_sigmoid_fast_f32)
 //   Max error: 4 ULP for every x whose result is >= FLT_MIN, proven on all 2^32 inputs by the
-//   exhaustive test; measured max 3.071 ULP (AVX-512 and AVX2, at x = -6.2823529).
+//   exhaustive test; measured max 3.071 ULP on AVX-512 (at x = -6.2823529), 3.507 ULP on AVX2 (at
+//   x = -1.9461087).
 //   Range: all floats; no NaN/inf for finite x (x is clamped before the exp).
 //   Special values: +inf -> 1, -inf -> +0, NaN -> NaN (every pattern), +-0 -> 0.5. Normal results are
 //   never flushed.
-//   Subnormal results (x < -87.33654): AVX2 and NEON flush them all to +0; AVX-512 produces those for
+//   Subnormal results (x < -87.33654): NEON flushes them all to +0; AVX-512 produces those for
 //   -88.72 <= x < -87.34 (correctly rounded divisions into the subnormals, measured within
-//   1.67 x 2^-149) and flushes the rest to +0 (e^-x overflows to +inf there, 1 / inf = 0).
-//   Method (every ISA): 1 / (1 + e^-x) directly, no reflection and no branch; e^-x from a 16-entry
-//   table 2^(j/16), a two-step reduction and a degree-3 polynomial, then one division
-//   (sigmoid_fast_avx512 with vscalefps on AVX-512; sigmoid_fast_lut on AVX2 and NEON).
+//   1.67 x 2^-149) and flushes the rest to +0 (e^-x overflows to +inf there, 1 / inf = 0); AVX2
+//   likewise for -88.38 < x < -87.34 (measured within 1.43 x 2^-149), +0 below.
+//   Method (every ISA): 1 / (1 + e^-x) directly, no reflection and no branch, one division. AVX-512
+//   and NEON: e^-x from a 16-entry table 2^(j/16), a two-step reduction and a degree-3 polynomial
+//   (sigmoid_fast_avx512 with vscalefps on AVX-512; sigmoid_fast_lut on NEON). AVX2: no table,
+//   e^-x = 2^n e^-u with a degree-5 polynomial (sigmoid_fast_direct).
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_fast_v(vf<A> x) {
 #if defined(__AVX512F__)
   if constexpr (has_scalef<A>) return sigmoid_fast_avx512(x);
 #endif
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) return sigmoid_fast_direct<A>(x);
   return sigmoid_fast_lut<A>(x);
 }
 

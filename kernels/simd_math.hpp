@@ -116,22 +116,26 @@ SIMDACT_INLINE reduced<A> reduce_ln2(vf<A> z, vf<A> zlo) {
   return {r, xsimd::bitwise_cast<I>(t) - xsimd::bitwise_cast<I>(magic), n};
 }
 
-// Q6(r) and Q5(r) of e^r - 1 = r + r^2 Q(r).
-template <class A>
+// Q6(r) and Q5(r) of e^r - 1 = r + r^2 Q(r). Neg = true evaluates Q(-r) instead: Horner on r with
+// the odd coefficients negated, which rounds exactly as Horner on -r would (every partial result is
+// the other's negation or equal), so callers that hold -r save the negation.
+template <class A, bool Neg = false>
 SIMDACT_INLINE vf<A> q6(vf<A> r) {
   using F = vf<A>;
+  constexpr float o = Neg ? -1.0f : 1.0f;
   F q = F(0x1.6a23cep-10f);
-  q = fmadd<A>(q, r, F(0x1.123a20p-7f));
+  q = fmadd<A>(q, r, F(o * 0x1.123a20p-7f));
   q = fmadd<A>(q, r, F(0x1.5558f2p-5f));
-  q = fmadd<A>(q, r, F(0x1.555492p-3f));
+  q = fmadd<A>(q, r, F(o * 0x1.555492p-3f));
   return fmadd<A>(q, r, F(0x1.fffffcp-2f));
 }
-template <class A>
+template <class A, bool Neg = false>
 SIMDACT_INLINE vf<A> q5(vf<A> r) {
   using F = vf<A>;
-  F q = F(0x1.106250p-7f);
+  constexpr float o = Neg ? -1.0f : 1.0f;
+  F q = F(o * 0x1.106250p-7f);
   q = fmadd<A>(q, r, F(0x1.572a64p-5f));
-  q = fmadd<A>(q, r, F(0x1.5557b0p-3f));
+  q = fmadd<A>(q, r, F(o * 0x1.5557b0p-3f));
   return fmadd<A>(q, r, F(0x1.fffdfcp-2f));
 }
 

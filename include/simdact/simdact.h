@@ -64,8 +64,8 @@ typedef enum simdact_isa SIMDACT_ISA_ENUM_BASE {
 
 /* sigmoid(x) = 1/(1+exp(-x)); +inf -> 1, -inf -> +0, NaN -> NaN; subnormal results kept. */
 SIMDACT_API simdact_status simdact_sigmoid_f32(const float* x, float* y, size_t n);
-/* Fast tier; results below FLT_MIN (x < -87.33654) may flush to +0 (AVX2 and NEON: all of them;
- * AVX-512: those below x = -88.72). */
+/* Fast tier; results below FLT_MIN (x < -87.33654) may flush to +0 (NEON: all of them; AVX2: those
+ * below x = -88.38; AVX-512: those below x = -88.72). */
 SIMDACT_API simdact_status simdact_sigmoid_fast_f32(const float* x, float* y, size_t n);
 /* dx = dy * (y * (1 - y)), y = sigmoid(x). */
 SIMDACT_API simdact_status simdact_sigmoid_backward_f32(const float* y, const float* dy, float* dx, size_t n);

@@ -63,28 +63,7 @@ SIMDACT_INLINE vf<A> sigmoid_far_s(vf<A> x) {
 // reflection. On AVX2 a 16-entry register table costs two vpermps and a blend per coefficient: on
 // Zen 1 each vpermps ymm is microcoded (~4 cycles), and even where it is one µop the table kernel ran
 // at 0.89 el/ns against this one's 2.2 (Xeon, AVX2, 4 Ki). So AVX2 pays FMAs and one division instead.
-//   n = round(-x / ln2) by the magic-bias FMA; the magic 1.5 * 2^23 + 127 leaves n + 127 in the low
-//   mantissa bits, so bits(vn) << 23 is 2^n itself (the exponent field; n = -127 gives +0, n = 128
-//   gives +inf) and nf = vn - magic = n exactly.
-//   u = x + n ln2 in two Cody-Waite steps (n ln2_hi is exact, the first sum exact by Sterbenz), so
-//   -u is the reduced argument and e^-x = 2^n e^-u, |u| <= ln2/2 (+ rounding).
-template <class A>
-struct exp_neg_reduced {
-  vf<A> p2;  // 2^n
-  vf<A> u;   // x + n ln2: e^-x = 2^n e^-u
-};
-template <class A>
-SIMDACT_INLINE exp_neg_reduced<A> reduce_neg_x(vf<A> x) {
-  using V = vf<A>;
-  using I = vi<A>;
-  const V magic(0x1.8000FEp23f);  // 1.5 * 2^23 + 127
-  const V vn = fmadd<A>(x, V(-0x1.715476p+0f), magic);
-  const V p2 = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<I>(vn) << 23);
-  const V nf = vn - magic;
-  V u = fmadd<A>(nf, V(0x1.63p-1f), x);  // ln2 = 0x1.63p-1 - 0x1.bd0106p-13
-  u = fmadd<A>(nf, V(-0x1.bd0106p-13f), u);
-  return {p2, u};
-}
+// The reduction is exp_pow2_split<A, true> (kernels/simd_math.hpp): u = x + n ln2, e^-x = 2^n e^-u.
 
 // The accurate tier's main path, for x >= -15.5 (other lanes get garbage: the caller replaces them;
 // x > 88 is clamped, so +inf gives 1; NaN propagates through the FMAs).
@@ -97,8 +76,8 @@ SIMDACT_INLINE exp_neg_reduced<A> reduce_neg_x(vf<A> x) {
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_direct(vf<A> x) {
   using V = vf<A>;
-  const exp_neg_reduced<A> e = reduce_neg_x<A>(min_keep_nan<A>(V(88.0f), x));
-  const V s = xsimd::fms(e.u * e.u, q6<A, true>(e.u), e.u);
+  const pow2_split<A> e = exp_pow2_split<A, true>(min_keep_nan<A>(V(88.0f), x));
+  const V s = xsimd::fms(e.r * e.r, q6<A, true>(e.r), e.r);
   const V d = fmadd<A>(s, e.p2, e.p2 + V(1.0f));
   return divide<A>(V(1.0f), d);
 }
@@ -181,8 +160,8 @@ SIMDACT_INLINE vf<A> sigmoid_fast_lut(vf<A> x) {
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_fast_direct(vf<A> x) {
   using V = vf<A>;
-  const exp_neg_reduced<A> e = reduce_neg_x<A>(min_keep_nan<A>(V(88.0f), max_keep_nan<A>(V(-89.0f), x)));
-  const V p = fmadd<A>(xsimd::fms(e.u, q5<A, true>(e.u), V(1.0f)), e.u, V(1.0f));
+  const pow2_split<A> e = exp_pow2_split<A, true>(min_keep_nan<A>(V(88.0f), max_keep_nan<A>(V(-89.0f), x)));
+  const V p = fmadd<A>(xsimd::fms(e.r, q5<A, true>(e.r), V(1.0f)), e.r, V(1.0f));
   return divide<A>(V(1.0f), fmadd<A>(p, e.p2, V(1.0f)));
 }
 

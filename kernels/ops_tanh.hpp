@@ -123,19 +123,40 @@ void tanh(const float* x, float* y, std::size_t n) {
   map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return tanh_v<A>(v); });
 }
 
+// The fast tier on AVX2, table-free (tanh_table's 8 vpermps per vector are microcoded on Zen 1, ~4
+// cycles each): a = min(|x|, 9.5), tanh(a) = m / d with m = e^(2a) - 1 and d = e^(2a) + 1, each formed
+// from e^(2a) = 2^n (1 + s) in one FMA, 2^n s + (2^n -+ 1) (exact sums for n <= 23, i.e. a < 8.1);
+// s = e^r - 1 = r + r^2 Q6(r) (exp_pow2_split, q6: kernels/simd_math.hpp); one division, then the sign
+// of x or-ed in. No cancellation for small a: n = 0 there, so m = s. Rounding is monotonic, so m <= d
+// and |result| <= 1; at the clamp m and d round to the same float (2a = 19: 2^27 ulp 16), so +-inf
+// and |x| >= 9.5 give exactly +-1. Subnormal x: s = 2a exactly, d = 2, the result x.
+template <class A>
+SIMDACT_INLINE vf<A> tanh_fast_direct(vf<A> x) {
+  using V = vf<A>;
+  const V a = min_keep_nan<A>(V(9.5f), xsimd::abs(x));
+  const pow2_split<A> e = exp_pow2_split<A, false>(a + a);
+  const V s = fmadd<A>(e.r * e.r, q6<A>(e.r), e.r);
+  const V m = fmadd<A>(e.p2, s, e.p2 - V(1.0f));
+  const V d = fmadd<A>(e.p2, s, e.p2 + V(1.0f));
+  return xsimd::bitwise_or(divide<A>(m, d), xsimd::bitofsign(x));
+}
+
 // tanh, fast tier (simdact_tanh_fast_f32)
 //   Max error: 4 ULP for every x whose result is >= FLT_MIN, proven on all 2^32 inputs; subnormal x
 //   gives x (no flush). Otherwise the accurate tier's contract (specials, |result| <= 1).
-//   Method, AVX-512 and AVX2: the accurate tier's (tanh_table; measured max 1.289 ULP on AVX-512,
-//   1.229 on AVX2). No cheaper table meets 4 ULP (32 entries of degree 3: ~15 ULP; 16 of degree 4:
-//   ~12; 8 of degree 6: ~5.3), and 16 entries of degree 5 (1.6 ULP) measured 10 % slower than 32 of
-//   degree 4 on AVX-512. NEON: one path for all x:
+//   Method, AVX-512: the accurate tier's (tanh_table; measured max 1.289 ULP). No cheaper table meets
+//   4 ULP (32 entries of degree 3: ~15 ULP; 16 of degree 4: ~12; 8 of degree 6: ~5.3), and 16 entries
+//   of degree 5 (1.6 ULP) measured 10 % slower than 32 of degree 4 on AVX-512. AVX2: tanh_fast_direct,
+//   no table (measured max 2.828 ULP at x = 8.1444798, where n = 24 makes 2^n -+ 1 round; degree 5
+//   instead of 6 gave 9.7 ULP near x = 0.0624). NEON: one path for all x:
 //   m = e^(2|x|) - 1 (expm1_pos, 2|x| clamped to 19), tanh = m / (m + 2) with the sign of x; small |x|
 //   keep full accuracy because expm1 has no cancellation there.
 template <class A>
 SIMDACT_INLINE vf<A> tanh_fast_v(vf<A> x) {
   using V = vf<A>;
-  if constexpr (is_arch<A, xsimd::avx512bw> || is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    return tanh_fast_direct<A>(x);
+  } else if constexpr (is_arch<A, xsimd::avx512bw>) {
     return tanh_v<A>(x);
   } else {
     const V a = xsimd::abs(x);

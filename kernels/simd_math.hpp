@@ -145,6 +145,33 @@ SIMDACT_INLINE vf<A> pow2(vi<A> n) {
   return xsimd::bitwise_cast<vf<A>>((n + vi<A>(127)) << 23);
 }
 
+// e^(+-z) = 2^n e^(+-r) with 2^n as a float, for the table-free AVX2 kernels (sigmoid, tanh).
+//   n = round(+-z / ln2) by the magic-bias FMA; the magic 1.5 * 2^23 + 127 leaves n + 127 in the low
+//   mantissa bits, so bits(t) << 23 is 2^n itself (the exponent field; n = -127 gives +0, n = 128
+//   gives +inf; callers clamp z so that n stays in [-127, 128]) and t - magic = n exactly.
+//   r in two Cody-Waite steps (n ln2_hi is exact, the first sum exact by Sterbenz), |r| <= ln2/2
+//   (+ rounding; the second step rounds r once, <= 2^-26 absolute).
+//   Neg = false: e^z = 2^n e^r with r = z - n ln2. Neg = true: e^-z = 2^n e^-r with r = z + n ln2
+//   (so a caller with z = x needs no negation: its polynomial is taken at -r, see q6<A, true>).
+template <class A>
+struct pow2_split {
+  vf<A> p2;  // 2^n
+  vf<A> r;
+};
+template <class A, bool Neg>
+SIMDACT_INLINE pow2_split<A> exp_pow2_split(vf<A> z) {
+  using F = vf<A>;
+  using I = vi<A>;
+  constexpr float o = Neg ? 1.0f : -1.0f;
+  const F magic(0x1.8000FEp23f);  // 1.5 * 2^23 + 127
+  const F t = fmadd<A>(z, F(-o * 0x1.715476p+0f), magic);
+  const F p2 = xsimd::bitwise_cast<F>(xsimd::bitwise_cast<I>(t) << 23);
+  const F n = t - magic;
+  F r = fmadd<A>(n, F(o * 0x1.63p-1f), z);  // ln2 = 0x1.63p-1 - 0x1.bd0106p-13
+  r = fmadd<A>(n, F(o * -0x1.bd0106p-13f), r);
+  return {p2, r};
+}
+
 // p * 2^n for n in [-150, 127] with gradual underflow: vscalefps on AVX-512; elsewhere the product
 // of two normal powers 2^(n>>1) * 2^(n-(n>>1)) (one extra rounding only for subnormal results).
 template <class A>

@@ -70,13 +70,21 @@ static constexpr const float* kSiluP[] = {kSiluC7, kSiluC6, kSiluC5, kSiluC4, kS
 //   (measured: README). Subnormal results (x < -87.3) within 4 x 2^-149; -0 below x = -108.
 //   Range: all floats, no overflow.
 //   Special values: +inf -> +inf, -inf -> -0, NaN -> NaN, +-0 -> +-0.
-//   Method: |x| < 15.5 without exp or division: |x| <= 1/2: x/2 + x (x P(x)) in one FMA; else
+//   Method, AVX2: x / (1 + e^-x) with sigmoid_direct's denominator (one_plus_exp_neg: no table, one
+//   division; the same error analysis, x being exact) for x >= -15.5; x < -15.5 takes x_sigmoid
+//   behind a branch per vector. AVX-512, NEON: |x| < 15.5 without exp or division: |x| <= 1/2: x/2 + x (x P(x)) in one FMA; else
 //   g = C0 + t P(t) from the table (one FMA at the end), -g for x < 0 and x - g for x > 0. Lanes
 //   with |x| >= 15.5 (and +-inf) take x_sigmoid with w = -|x| (exp and a corrected division, the
 //   products scaled into the normal range) behind a branch per vector: U(-10, 10) never enters it.
 template <class A>
 SIMDACT_INLINE vf<A> silu_v(vf<A> x) {
   using V = vf<A>;
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    V y = divide<A>(x, one_plus_exp_neg<A>(x));
+    const auto far = x < V(-15.5f);  // false for NaN
+    if (xsimd::any(far)) y = xsimd::select(far, x_sigmoid<A>(x, x, V(0.0f)), y);
+    return y;
+  }
   const V a = xsimd::abs(x);
   const unit_slot<A> u = slot_of<A>(a);
   const auto slot0 = a <= V(0.5f);

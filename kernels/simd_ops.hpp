@@ -94,9 +94,19 @@ SIMDACT_INLINE void map_binary(const float* a, const float* b, float* out, std::
 }
 
 // (x > 0) as a factor: 1 where x > 0, `otherwise` where x <= 0, NaN where x is NaN.
+// AVX2: no blend — the mask and-ed with 1 (or-ed with otherwise outside it), then or-ed with the
+// unordered compare of x with itself: all ones (a NaN) where x is NaN, 0 elsewhere (vblendvps is
+// several µops on Intel cores: relu_backward 4 Ki 7.5 -> 10.2 el/ns without the two, Xeon).
 template <class A>
 SIMDACT_INLINE vf<A> positive_factor(vf<A> x, vf<A> otherwise) {
   using V = vf<A>;
+#if defined(__AVX2__)
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    const __m256 m = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ);
+    const __m256 f = _mm256_or_ps(_mm256_and_ps(m, _mm256_set1_ps(1.0f)), _mm256_andnot_ps(m, otherwise));
+    return _mm256_or_ps(f, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+  }
+#endif
   const V f = xsimd::select(x > V(0.0f), V(1.0f), otherwise);
   // xsimd 8.1's operator!= on floats is the ordered compare (NaN != NaN is false): use isnan.
   return xsimd::select(xsimd::isnan(x), x, f);
@@ -113,8 +123,13 @@ namespace SIMDACT_ISA_NS {
 
 // ---------------------------------------------------------------------------------------------
 // relu(x) = x > 0 ? x : +0. Exact. NaN -> NaN (as numpy's maximum), -0 -> +0, +inf -> +inf.
+// AVX2: max(+0, x) + 0 — maxps returns its second operand for NaN and for -0 (then + 0 gives +0).
 template <class A>
 void relu(const float* x, float* y, std::size_t n) {
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    map_unary<A>(x, y, n, [](vf<A> v) { return xsimd::max(vf<A>(0.0f), v) + vf<A>(0.0f); });
+    return;
+  }
   map_unary<A>(x, y, n, [](vf<A> v) { return xsimd::select(v <= vf<A>(0.0f), vf<A>(0.0f), v); });
 }
 

@@ -112,6 +112,45 @@ TEST_P(Softmax, AgreesWithOracleOnLongRows) {
     ASSERT_LE(std::fabs(y[j] - o[j]), 2e-6 * o[j] + 4 * 0x1p-149) << isa() << " entry " << j;
 }
 
+// The edge rows of the contract inside groups of eight short rows (AVX2 takes rows of 2 to 15 eight at
+// a time, one per lane): each special row as on its own, the clean rows beside them unaffected and
+// within the bound; 11 rows, so the last three take the row-wise path.
+TEST_P(Softmax, EdgeRowsInGroupsOfEight) {
+  const float inf = INFINITY, nan = std::numeric_limits<float>::quiet_NaN();
+  for (std::size_t cols : {2u, 3u, 10u, 15u, 16u}) {
+    const std::size_t rows = 11;
+    std::vector<float> x = uniform(rows * cols, -5.0f, 5.0f, 31 + cols);
+    float* r1 = &x[1 * cols];
+    for (std::size_t j = 0; j < cols; j += 2) r1[j] = -inf;           // row 1: -inf entries
+    float* r2 = &x[2 * cols];
+    for (std::size_t j = 0; j < cols; ++j) r2[j] = j == cols / 2 ? 3.4e38f : -3.4e38f;  // row 2: huge
+    x[3 * cols + cols / 3] = nan;                                      // row 3: NaN
+    x[4 * cols + cols - 1] = inf;                                      // row 4: +inf
+    x[5 * cols] = -nan;                                                // row 5: -NaN
+    for (std::size_t j = 0; j < cols; ++j) x[6 * cols + j] = -inf;    // row 6: all -inf
+    for (std::size_t j = 0; j < cols; ++j) x[7 * cols + j] = 42.0f;   // row 7: all equal
+    for (std::size_t j = 0; j < cols; ++j) x[9 * cols + j] = -100.0f + 200.0f * j / cols;  // row 9: max - min >= 32
+    const std::vector<float> y = run(x, rows, cols);
+    const std::vector<double> ref = softmax_ref(x, rows, cols);
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t j = 0; j < cols; ++j) {
+        const float v = y[r * cols + j];
+        if (r >= 3 && r <= 6) {
+          EXPECT_TRUE(std::isnan(v)) << isa() << " cols " << cols << ", special row " << r << ", entry " << j;
+        } else if (r == 1 && j % 2 == 0) {
+          EXPECT_EQ(to_bits(v), 0u) << isa() << " cols " << cols << ": a -inf entry";
+        } else if (r == 2) {
+          EXPECT_EQ(v, j == cols / 2 ? 1.0f : 0.0f) << isa() << " cols " << cols << ": huge row";
+        } else {
+          const double want = ref[r * cols + j];
+          if (want >= FLT_MIN) EXPECT_LE(std::fabs(v - want), 2e-6 * want) << isa() << " cols " << cols << ", row " << r;
+          else EXPECT_LE(v, FLT_MIN) << isa() << " cols " << cols << ", row " << r;
+        }
+      }
+    }
+  }
+}
+
 // Outputs of 16 MiB and more with rows of 256 to 2048 take the non-temporal store path on x86 (exponentials
 // in a stack buffer, y written once); shorter rows go two at a time. Both must give bit for bit what
 // one-row calls give where the per-row arithmetic is the same (the streamed rows), stay within the

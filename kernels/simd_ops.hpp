@@ -327,53 +327,70 @@ SIMDACT_INLINE void scale_rows2(float* y0, float* y1, std::size_t cols, vf<A> in
 }
 
 // Short rows on AVX2 (2 <= cols < 16): eight rows at a time with one row per lane, so that no lane
-// idles and nothing is reduced across lanes (a row of 10 took ~75 ns with the horizontal max, sum and
-// the partial vectors of the row-wise path). Column j of the eight rows is one gather (row stride ld);
-// max and min, the exponentials (exp_shifted: per-lane max, Carry where a row's max - min >= 32, as
-// the row-wise path decides it), a pairwise sum over the columns (depth <= 4: <= 4 x 2^-24
-// relative, as the row-wise float blocks), the reciprocal of the sum in float and one product per
-// entry; the results go back to the rows with scalar stores (AVX2 has no scatter). Reads and writes
-// exactly the rows' entries. Returns the rows done (a multiple of 8).
+// idles and nothing is reduced across lanes (a softmax row of 10 took ~75 ns with the horizontal max,
+// sum and the partial vectors of the row-wise path). Column j of eight rows ld apart is one gather
+// (short_rows_in); results go back with scalar stores (short_rows_out: AVX2 has no scatter). Both
+// touch exactly the rows' entries; every input of a group is read before its output is written, so
+// the kernels stay in-place safe. kShortCols bounds cols; ld must fit the gather's int32 offsets.
+constexpr std::size_t kShortCols = 16;
+template <class A>
+SIMDACT_INLINE bool short_rows_apply(std::size_t rows, std::size_t cols, std::size_t ld) {
+  return is_arch<A, xsimd::fma3<xsimd::avx2>> && cols >= 2 && cols < kShortCols && rows >= 8 && ld <= (std::size_t{1} << 26);
+}
+#if defined(__AVX2__)
+template <class A>
+SIMDACT_INLINE void short_rows_in(const float* p, std::size_t ld, std::size_t cols, vf<A> (&c)[kShortCols]) {
+  const int l = static_cast<int>(ld);
+  const __m256i idx = _mm256_setr_epi32(0, l, 2 * l, 3 * l, 4 * l, 5 * l, 6 * l, 7 * l);
+  for (std::size_t j = 0; j < cols; ++j) c[j] = _mm256_i32gather_ps(p + j, idx, 4);
+}
+#endif
+template <class A>
+SIMDACT_INLINE void short_rows_out(float* p, std::size_t ld, std::size_t cols, const vf<A> (&c)[kShortCols]) {
+  alignas(64) float e[kShortCols][vf<A>::size];
+  for (std::size_t j = 0; j < cols; ++j) c[j].store_aligned(e[j]);
+  for (std::size_t i = 0; i < vf<A>::size; ++i)
+    for (std::size_t j = 0; j < cols; ++j) p[i * ld + j] = e[j][i];
+}
+// Pairwise sum of c[0..cols) (depth <= 4 for cols < 16: <= 4 x 2^-24 relative for terms of one sign).
+template <class A>
+SIMDACT_INLINE vf<A> short_rows_sum(vf<A> (&c)[kShortCols], std::size_t cols) {
+  for (std::size_t w = cols; w > 1; w = (w + 1) / 2) {
+    const std::size_t h = (w + 1) / 2;
+    for (std::size_t k = 0; k + h < w; ++k) c[k] += c[k + h];
+  }
+  return c[0];
+}
+
+// softmax of eight short rows per step: max and min, the exponentials (exp_shifted: per-lane max,
+// Carry where a row's max - min >= 32, as the row-wise path decides it), short_rows_sum, the
+// reciprocal in float, one product per entry. Returns the rows done (a multiple of 8).
 template <class A>
 SIMDACT_INLINE std::size_t softmax_rows8_short(const float* x, std::size_t ldx, float* y, std::size_t ldy,
                                                std::size_t rows, std::size_t cols) {
 #if defined(__AVX2__)
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
     using V = vf<A>;
-    constexpr std::size_t kMaxCols = 16;
-    if (cols < 2 || cols >= kMaxCols || rows < 8 || ldx > (std::size_t{1} << 26)) return 0;
-    const int l = static_cast<int>(ldx);
-    const __m256i idx = _mm256_setr_epi32(0, l, 2 * l, 3 * l, 4 * l, 5 * l, 6 * l, 7 * l);
-    alignas(32) float e[kMaxCols][8];
+    if (!short_rows_apply<A>(rows, cols, ldx)) return 0;
     std::size_t r = 0;
     for (; r + 8 <= rows; r += 8) {
-      const float* xr = x + r * ldx;
-      V c[kMaxCols];
+      V c[kShortCols], t[kShortCols], sum[kShortCols];
+      short_rows_in<A>(x + r * ldx, ldx, cols, c);
       V hi(-std::numeric_limits<float>::infinity()), lo(std::numeric_limits<float>::infinity());
       for (std::size_t j = 0; j < cols; ++j) {
-        c[j] = _mm256_i32gather_ps(xr + j, idx, 4);
         hi = xsimd::max(hi, c[j]);
         lo = xsimd::min(lo, c[j]);
       }
       const V neg_m = -hi;
-      V t[kMaxCols];
       if (xsimd::all(hi - lo < V(32.0f))) {
         for (std::size_t j = 0; j < cols; ++j) t[j] = exp_shifted<A, false>(c[j], neg_m);
       } else {
         for (std::size_t j = 0; j < cols; ++j) t[j] = exp_shifted<A, true>(c[j], neg_m);
       }
-      V sum[kMaxCols];
       for (std::size_t j = 0; j < cols; ++j) sum[j] = t[j];
-      for (std::size_t w = cols; w > 1; w = (w + 1) / 2) {  // pairwise: sum[k] += sum[k + h]
-        const std::size_t h = (w + 1) / 2;
-        for (std::size_t k = 0; k + h < w; ++k) sum[k] += sum[k + h];
-      }
-      const V inv = divide<A>(V(1.0f), sum[0]);
-      for (std::size_t j = 0; j < cols; ++j) (t[j] * inv).store_aligned(e[j]);
-      for (std::size_t i = 0; i < 8; ++i) {
-        float* yr = y + (r + i) * ldy;
-        for (std::size_t j = 0; j < cols; ++j) yr[j] = e[j][i];
-      }
+      const V inv = divide<A>(V(1.0f), short_rows_sum<A>(sum, cols));
+      for (std::size_t j = 0; j < cols; ++j) t[j] *= inv;
+      short_rows_out<A>(y + r * ldy, ldy, cols, t);
     }
     return r;
   }
@@ -507,9 +524,67 @@ SIMDACT_INLINE double dot_row(const float* yr, const float* gr, std::size_t cols
 // of sum|dy*y|. Outputs of kStreamMinBytes and more in rows of at least 256 floats are written with
 // non-temporal stores (x86), as the element-wise ops (shorter rows would mix them with ordinary
 // stores to the same lines).
+// softmax_backward of eight short rows per step (AVX2): the eight rows are 8 * cols contiguous floats,
+// i.e. cols whole vectors of y and dy, loaded and stored as such. The products dy*y (rounded once
+// each) go to a stack buffer, are read back as columns (gathers from L1) and added pairwise per lane
+// (short_rows_sum: within ~2^-22 sum|dy*y| of the double sum, as the row-wise float blocks); lanes
+// whose sum is not finite are summed again in double as the oracle does (dot_exact_fallback). Each
+// row's sum is spread back to its entries by one vpermps per vector. (Gathering y and dy by columns
+// and storing dx lane by lane instead ran at 0.9 el/ns against the row-wise path's 1.3, Xeon.)
+// Returns the rows done (a multiple of 8).
+template <class A>
+SIMDACT_INLINE std::size_t softmax_backward_rows8_short(const float* y, const float* dy, float* dx, std::size_t rows,
+                                                        std::size_t cols) {
+#if defined(__AVX2__)
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    using V = vf<A>;
+    if (!short_rows_apply<A>(rows, cols, cols)) return 0;
+    __m256i spread[kShortCols];  // lane l of vector k belongs to row (8k + l) / cols
+    for (std::size_t k = 0; k < cols; ++k) {
+      alignas(32) int32_t lane_row[8];
+      for (std::size_t l = 0; l < 8; ++l) lane_row[l] = static_cast<int32_t>((8 * k + l) / cols);
+      spread[k] = _mm256_load_si256(reinterpret_cast<const __m256i*>(lane_row));
+    }
+    alignas(32) float qb[kShortCols * 8];
+    std::size_t r = 0;
+    for (; r + 8 <= rows; r += 8) {
+      const float* yr = y + r * cols;
+      const float* gr = dy + r * cols;
+      V q[kShortCols];
+      for (std::size_t k = 0; k < cols; ++k)
+        (V::load_unaligned(gr + 8 * k) * V::load_unaligned(yr + 8 * k)).store_aligned(qb + 8 * k);
+      short_rows_in<A>(qb, cols, cols, q);
+      V s = short_rows_sum<A>(q, cols);
+      if (!xsimd::all(xsimd::isfinite(s))) {
+        alignas(32) float lanes[8];
+        s.store_aligned(lanes);
+        for (std::size_t i = 0; i < 8; ++i) {
+          const std::size_t o = (r + i) * cols;
+          lanes[i] = static_cast<float>(dot_exact_fallback<A>(y + o, dy + o, cols, lanes[i]));
+        }
+        s = V::load_aligned(lanes);
+      }
+      for (std::size_t k = 0; k < cols; ++k) {
+        const V p = V::load_unaligned(yr + 8 * k), g = V::load_unaligned(gr + 8 * k);
+        (p * (g - V(_mm256_permutevar8x32_ps(s, spread[k])))).store_unaligned(dx + r * cols + 8 * k);
+      }
+    }
+    return r;
+  }
+#endif
+  (void)y, (void)dy, (void)dx, (void)rows, (void)cols;
+  return 0;
+}
+
 template <class A>
 void softmax_backward(const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
   using V = vf<A>;
+  if (const std::size_t done = softmax_backward_rows8_short<A>(y, dy, dx, rows, cols); done != 0) {
+    y += done * cols;
+    dy += done * cols;
+    dx += done * cols;
+    rows -= done;
+  }
   if (cols < V::size) {
     // Rows shorter than a vector: each row's y and dy are loaded once (masked) and serve both the
     // dot product and dx; two rows at a time (their chains overlap). The same arithmetic as below.

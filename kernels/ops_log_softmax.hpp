@@ -64,6 +64,54 @@ SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> n
   return xsimd::hadd((d0 + d1) + (d2 + d3)) + static_cast<double>(hsum<A>(l0 + l1));
 }
 
+// log_softmax of eight short rows per step (AVX2, 2 <= cols < 16; short_rows_in/out of
+// kernels/simd_ops.hpp: one row per lane): the per-lane max, the hi parts of the exponentials added
+// in double lanes and the lo parts in float, as log_softmax_sum does per row (the same terms, in
+// another order), log of the eight sums in double (std::log), then y = ((double)x - m) - log in
+// double lanes, rounded once. Returns the rows done (a multiple of 8).
+template <class A>
+SIMDACT_INLINE std::size_t log_softmax_rows8_short(const float* x, std::size_t ldx, float* y, std::size_t ldy,
+                                                   std::size_t rows, std::size_t cols) {
+#if defined(__AVX2__)
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    using V = vf<A>;
+    using D = vd<A>;
+    if (!short_rows_apply<A>(rows, cols, ldx)) return 0;
+    std::size_t r = 0;
+    for (; r + 8 <= rows; r += 8) {
+      V c[kShortCols];
+      short_rows_in<A>(x + r * ldx, ldx, cols, c);
+      V m(-std::numeric_limits<float>::infinity());
+      for (std::size_t j = 0; j < cols; ++j) m = xsimd::max(m, c[j]);
+      D s0(0.0), s1(0.0);
+      V sl(0.0f);
+      for (std::size_t j = 0; j < cols; ++j) {
+        const split<A> e = exp_shifted_split<A>(c[j], -m);
+        const wide<A> w = widen<A>(e.hi);
+        s0 += w.lo;
+        s1 += w.hi;
+        sl += e.lo;
+      }
+      const wide<A> wl = widen<A>(sl);
+      alignas(32) double t[8];
+      (s0 + wl.lo).store_aligned(t);
+      (s1 + wl.hi).store_aligned(t + 4);
+      for (double& v : t) v = std::log(v);  // NaN sums (NaN rows) stay NaN
+      const D l0 = D::load_aligned(t), l1 = D::load_aligned(t + 4);
+      const wide<A> dm = widen<A>(m);
+      for (std::size_t j = 0; j < cols; ++j) {
+        const wide<A> w = widen<A>(c[j]);
+        c[j] = narrow<A>((w.lo - dm.lo) - l0, (w.hi - dm.hi) - l1);
+      }
+      short_rows_out<A>(y + r * ldy, ldy, cols, c);
+    }
+    return r;
+  }
+#endif
+  (void)x, (void)ldx, (void)y, (void)ldy, (void)rows, (void)cols;
+  return 0;
+}
+
 // log_softmax(x)_j = x_j - m - log(sum_k e^(x_k - m)), m = max, row by row: never the log of a
 // softmax output (so no log(0) = -inf for entries far below the max, and no loss for them).
 //   Max error: absolute 2 ULP of max(|y|, 1) for every finite output (measured: README; the tests
@@ -73,7 +121,8 @@ SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> n
 //   Special values: -inf entries give -inf exactly; a row holding NaN or +inf, or all -inf, gives NaN
 //   in every entry; one column gives 0 (x - x - log 1).
 //   Three passes: max; the sum (exp, nothing stored); y from x in double lanes (two conversions each
-//   way per vector). Outputs of kStreamMinBytes and more in rows of at least 256 floats use
+//   way per vector); on AVX2 rows of 2 to 15 eight at a time (log_softmax_rows8_short). Outputs of
+//   kStreamMinBytes and more in rows of at least 256 floats use
 //   non-temporal stores (x86), as softmax_backward.
 template <class A>
 SIMDACT_INLINE void log_softmax_rows(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
@@ -81,7 +130,7 @@ SIMDACT_INLINE void log_softmax_rows(const float* x, std::size_t ldx, float* y, 
   using V = vf<A>;
   using D = vd<A>;
   const bool stream = has_stream<A> && cols >= 256 && rows * cols >= kStreamMinBytes / sizeof(float);
-  for (std::size_t r = 0; r < rows; ++r) {
+  for (std::size_t r = log_softmax_rows8_short<A>(x, ldx, y, ldy, rows, cols); r < rows; ++r) {
     const float* xr = x + r * ldx;
     float* yr = y + r * ldy;
     const float m = row_max_min<A>(xr, cols).max;

@@ -148,6 +148,24 @@ TEST_P(Softmax, EdgeRowsInGroupsOfEight) {
         }
       }
     }
+    // log-softmax of the same rows (AVX2 groups them alike): NaN rows, -inf entries exact, the clean
+    // rows within 2 ULP of max(|y|, 1).
+    std::vector<float> ly(rows * cols);
+    ASSERT_EQ(simdact_log_softmax_f32(x.data(), ly.data(), rows, cols), SIMDACT_OK);
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (r == 2) continue;  // the huge row: x - max beyond the float range
+      double m = -INFINITY, sum = 0.0;
+      for (std::size_t j = 0; j < cols; ++j) m = std::max(m, static_cast<double>(x[r * cols + j]));
+      for (std::size_t j = 0; j < cols; ++j) sum += std::exp(static_cast<double>(x[r * cols + j]) - m);
+      for (std::size_t j = 0; j < cols; ++j) {
+        const float v = ly[r * cols + j];
+        const double want = static_cast<double>(x[r * cols + j]) - m - std::log(sum);
+        if (r >= 3 && r <= 6) EXPECT_TRUE(std::isnan(v)) << isa() << " log_softmax cols " << cols << ", special row " << r;
+        else if (r == 1 && j % 2 == 0) EXPECT_EQ(v, -INFINITY) << isa() << " log_softmax cols " << cols << ": a -inf entry";
+        else EXPECT_LE(std::fabs(v - want), 2.0 * std::ldexp(1.0, std::ilogb(std::max(std::fabs(want), 1.0)) - 23))
+                 << isa() << " log_softmax cols " << cols << ", row " << r;
+      }
+    }
   }
 }
 

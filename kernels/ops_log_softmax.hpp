@@ -76,7 +76,7 @@ SIMDACT_INLINE std::size_t log_softmax_rows8_short(const float* x, std::size_t l
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
     using V = vf<A>;
     using D = vd<A>;
-    if (!short_rows_apply<A>(rows, cols, ldx)) return 0;
+    if (!short_rows_apply<A>(rows, cols)) return 0;
     std::size_t r = 0;
     for (; r + 8 <= rows; r += 8) {
       V c[kShortCols];

@@ -331,15 +331,24 @@ SIMDACT_INLINE void scale_rows2(float* y0, float* y1, std::size_t cols, vf<A> in
 // sum and the partial vectors of the row-wise path). Column j of eight rows ld apart is one gather
 // (short_rows_in); results go back with scalar stores (short_rows_out: AVX2 has no scatter). Both
 // touch exactly the rows' entries; every input of a group is read before its output is written, so
-// the kernels stay in-place safe. kShortCols bounds cols; ld must fit the gather's int32 offsets.
+// the kernels stay in-place safe. kShortCols bounds cols. Rows more than 2^26 floats apart (beyond
+// the gather's int32 offsets) are read element by element: the same values, so the same bits.
 constexpr std::size_t kShortCols = 16;
 template <class A>
-SIMDACT_INLINE bool short_rows_apply(std::size_t rows, std::size_t cols, std::size_t ld) {
-  return is_arch<A, xsimd::fma3<xsimd::avx2>> && cols >= 2 && cols < kShortCols && rows >= 8 && ld <= (std::size_t{1} << 26);
+SIMDACT_INLINE bool short_rows_apply(std::size_t rows, std::size_t cols) {
+  return is_arch<A, xsimd::fma3<xsimd::avx2>> && cols >= 2 && cols < kShortCols && rows >= 8;
 }
 #if defined(__AVX2__)
 template <class A>
 SIMDACT_INLINE void short_rows_in(const float* p, std::size_t ld, std::size_t cols, vf<A> (&c)[kShortCols]) {
+  if (ld > (std::size_t{1} << 26)) {
+    alignas(32) float e[8];
+    for (std::size_t j = 0; j < cols; ++j) {
+      for (std::size_t i = 0; i < 8; ++i) e[i] = p[i * ld + j];
+      c[j] = vf<A>::load_aligned(e);
+    }
+    return;
+  }
   const int l = static_cast<int>(ld);
   const __m256i idx = _mm256_setr_epi32(0, l, 2 * l, 3 * l, 4 * l, 5 * l, 6 * l, 7 * l);
   for (std::size_t j = 0; j < cols; ++j) c[j] = _mm256_i32gather_ps(p + j, idx, 4);
@@ -371,7 +380,7 @@ SIMDACT_INLINE std::size_t softmax_rows8_short(const float* x, std::size_t ldx, 
 #if defined(__AVX2__)
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
     using V = vf<A>;
-    if (!short_rows_apply<A>(rows, cols, ldx)) return 0;
+    if (!short_rows_apply<A>(rows, cols)) return 0;
     std::size_t r = 0;
     for (; r + 8 <= rows; r += 8) {
       V c[kShortCols], t[kShortCols], sum[kShortCols];
@@ -538,7 +547,7 @@ SIMDACT_INLINE std::size_t softmax_backward_rows8_short(const float* y, const fl
 #if defined(__AVX2__)
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
     using V = vf<A>;
-    if (!short_rows_apply<A>(rows, cols, cols)) return 0;
+    if (!short_rows_apply<A>(rows, cols)) return 0;
     __m256i spread[kShortCols];  // lane l of vector k belongs to row (8k + l) / cols
     for (std::size_t k = 0; k < cols; ++k) {
       alignas(32) int32_t lane_row[8];

@@ -328,32 +328,26 @@ SIMDACT_INLINE void scale_rows2(float* y0, float* y1, std::size_t cols, vf<A> in
 
 // Short rows on AVX2 (2 <= cols < 16): eight rows at a time with one row per lane, so that no lane
 // idles and nothing is reduced across lanes (a softmax row of 10 took ~75 ns with the horizontal max,
-// sum and the partial vectors of the row-wise path). Column j of eight rows ld apart is one gather
-// (short_rows_in); results go back with scalar stores (short_rows_out: AVX2 has no scatter). Both
+// sum and the partial vectors of the row-wise path). The eight rows are transposed through a stack
+// buffer element by element, in (short_rows_in) and out (short_rows_out). Both
 // touch exactly the rows' entries; every input of a group is read before its output is written, so
-// the kernels stay in-place safe. kShortCols bounds cols. Rows more than 2^26 floats apart (beyond
-// the gather's int32 offsets) are read element by element: the same values, so the same bits.
+// the kernels stay in-place safe. kShortCols bounds cols.
 constexpr std::size_t kShortCols = 16;
 template <class A>
 SIMDACT_INLINE bool short_rows_apply(std::size_t rows, std::size_t cols) {
   return is_arch<A, xsimd::fma3<xsimd::avx2>> && cols >= 2 && cols < kShortCols && rows >= 8;
 }
-#if defined(__AVX2__)
+// The columns are read element by element into a stack buffer, not gathered: qemu-x86_64 7.2 (CI's
+// emulated AVX2 run) computes some vgatherdps wrongly (with a displacement every lane got base +
+// disp; other rows of log_softmax_strided came out wrong as well), and the scalar loads cost little
+// beside the exponentials (softmax cols 10 on the Xeon: within the noise of the gathers).
 template <class A>
 SIMDACT_INLINE void short_rows_in(const float* p, std::size_t ld, std::size_t cols, vf<A> (&c)[kShortCols]) {
-  if (ld > (std::size_t{1} << 26)) {
-    alignas(32) float e[8];
-    for (std::size_t j = 0; j < cols; ++j) {
-      for (std::size_t i = 0; i < 8; ++i) e[i] = p[i * ld + j];
-      c[j] = vf<A>::load_aligned(e);
-    }
-    return;
-  }
-  const int l = static_cast<int>(ld);
-  const __m256i idx = _mm256_setr_epi32(0, l, 2 * l, 3 * l, 4 * l, 5 * l, 6 * l, 7 * l);
-  for (std::size_t j = 0; j < cols; ++j) c[j] = _mm256_i32gather_ps(p + j, idx, 4);
+  alignas(64) float e[kShortCols][vf<A>::size];
+  for (std::size_t i = 0; i < vf<A>::size; ++i)
+    for (std::size_t j = 0; j < cols; ++j) e[j][i] = p[i * ld + j];
+  for (std::size_t j = 0; j < cols; ++j) c[j] = vf<A>::load_aligned(e[j]);
 }
-#endif
 template <class A>
 SIMDACT_INLINE void short_rows_out(float* p, std::size_t ld, std::size_t cols, const vf<A> (&c)[kShortCols]) {
   alignas(64) float e[kShortCols][vf<A>::size];
@@ -535,7 +529,7 @@ SIMDACT_INLINE double dot_row(const float* yr, const float* gr, std::size_t cols
 // stores to the same lines).
 // softmax_backward of eight short rows per step (AVX2): the eight rows are 8 * cols contiguous floats,
 // i.e. cols whole vectors of y and dy, loaded and stored as such. The products dy*y (rounded once
-// each) go to a stack buffer, are read back as columns (gathers from L1) and added pairwise per lane
+// each) go to a stack buffer, are read back as columns (short_rows_in) and added pairwise per lane
 // (short_rows_sum: within ~2^-22 sum|dy*y| of the double sum, as the row-wise float blocks); lanes
 // whose sum is not finite are summed again in double as the oracle does (dot_exact_fallback). Each
 // row's sum is spread back to its entries by one vpermps per vector. (Gathering y and dy by columns
@@ -559,9 +553,9 @@ SIMDACT_INLINE std::size_t softmax_backward_rows8_short(const float* y, const fl
     for (; r + 8 <= rows; r += 8) {
       const float* yr = y + r * cols;
       const float* gr = dy + r * cols;
-      V q[kShortCols];
       for (std::size_t k = 0; k < cols; ++k)
         (V::load_unaligned(gr + 8 * k) * V::load_unaligned(yr + 8 * k)).store_aligned(qb + 8 * k);
+      V q[kShortCols];
       short_rows_in<A>(qb, cols, cols, q);
       V s = short_rows_sum<A>(q, cols);
       if (!xsimd::all(xsimd::isfinite(s))) {

@@ -239,7 +239,9 @@ TEST_P(Kernels, AllLengthsAlignedAndMisaligned) {
     for (std::size_t offset : {0u, 1u}) {
       if (c.rows) {
         for (std::size_t cols : {1u, 3u, 10u, 15u, 16u, 17u, 64u, 67u, 1000u})
-          for (std::size_t rows : {1u, 2u, 5u, 8u, 19u}) check(c, rows * cols, cols, offset, static_cast<uint32_t>(rows * cols));
+          for (std::size_t rows : {1u, 2u, 5u, 8u, 19u})
+            // 8 and 19 rows: the AVX2 short-row groups (cols < 16); longer rows need no more of them
+            if (rows < 8 || cols < 16) check(c, rows * cols, cols, offset, static_cast<uint32_t>(rows * cols));
       } else {
         for (std::size_t n : lengths()) check(c, n, 0, offset, static_cast<uint32_t>(n));
       }

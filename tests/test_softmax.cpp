@@ -166,6 +166,39 @@ TEST_P(Softmax, EdgeRowsInGroupsOfEight) {
                  << isa() << " log_softmax cols " << cols << ", row " << r;
       }
     }
+    // softmax_backward of eleven rows (AVX2 takes 2 to 15 columns eight rows at a time): against the
+    // oracle's formula, s = sum(dy*y) in double rounded to float, then y * (dy - s) in float. Special
+    // rows: NaN in dy, +inf in y, and a row whose float partial sums overflow while the double sum is
+    // finite (3e38 + 3e38 - 3e38: the kernels redo non-finite sums in double, as the oracle).
+    std::vector<float> p = uniform(rows * cols, 0.0f, 1.0f, 41 + cols), g = uniform(rows * cols, -1.0f, 1.0f, 43 + cols);
+    g[1 * cols + cols / 2] = nan;
+    p[2 * cols + cols - 1] = inf;
+    for (std::size_t j = 0; j < cols; ++j) {
+      p[3 * cols + j] = j < 3 ? 1.0f : 0.0f;
+      g[3 * cols + j] = j == 2 ? -3e38f : 3e38f;
+    }
+    std::vector<float> d(rows * cols, 777.0f);
+    ASSERT_EQ(simdact_softmax_backward_f32(p.data(), g.data(), d.data(), rows, cols), SIMDACT_OK);
+    for (std::size_t r = 0; r < rows; ++r) {
+      double s = 0.0, mag = 0.0;
+      for (std::size_t j = r * cols; j < (r + 1) * cols; ++j) {
+        s += static_cast<double>(g[j]) * p[j];
+        mag += std::fabs(static_cast<double>(g[j]) * p[j]);
+      }
+      const float sf = static_cast<float>(s);
+      for (std::size_t j = r * cols; j < (r + 1) * cols; ++j) {
+        const float want = p[j] * (g[j] - sf), v = d[j];
+        if (!std::isfinite(sf) || r == 3) {
+          EXPECT_TRUE(std::isnan(want) ? std::isnan(v) : v == want)
+              << isa() << " softmax_backward cols " << cols << ", special row " << r << ", entry " << j - r * cols
+              << ": " << v << " for " << want;
+        } else {
+          const double tol = std::fabs(p[j]) * (mag * 0x1p-21 + (std::fabs(g[j]) + std::fabs(s)) * 0x1p-22);
+          EXPECT_LE(std::fabs(v - (static_cast<double>(p[j]) * (g[j] - s))), tol)
+              << isa() << " softmax_backward cols " << cols << ", row " << r << ", entry " << j - r * cols;
+        }
+      }
+    }
   }
 }
 

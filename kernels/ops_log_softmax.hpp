@@ -22,20 +22,50 @@ SIMDACT_INLINE split<A> exp_shifted_split(vf<A> x, vf<A> neg_m) {
   return exp_split<A>(z, xsimd::select(s > V(-104.0f), lo, V(0.0f)));
 }
 
+// The x86 method (AVX2, AVX-512; measured on a Zen 5: cols 1000 at 64 Ki, AVX2 1.19 -> 1.61 el/ns,
+// AVX-512 2.51 -> 2.85; NEON keeps exp_shifted_split and the double output lanes: not measured).
+template <class A>
+constexpr bool log_softmax_x86 = has_stream<A>;
+
+// e^(x - m) as hi + lo for the x86 row sum, z = x - m <= 0: x - m = s + t exactly (TwoSum), z = s
+// clamped to >= -87 (so 2^n is one normal power from the exponent field, exp_pow2_split; the terms
+// below, < 2^-125 each, add nothing a sum >= 1 can hold), q = e^r - 1 = r + r^2 Q6(r), hi = 1 + q and
+// the rounding of that sum plus the carry e^t = 1 + t (|t| <= 2^-17.4, t^2 ignored) in lo, both
+// times 2^n. hi + lo is within ~0.8 x 2^-24 relative of e^(x - m): the Cody-Waite rounding of r
+// (2^-26), the fit (3.1e-9), the rounding of q (<= 2^-26 / 0.7) and of r^2 Q6. -inf entries give
+// ~2^-125, NaN propagates (NaN entries, and x - m of a +inf or all -inf row).
+template <class A>
+SIMDACT_INLINE split<A> exp_shifted_term(vf<A> x, vf<A> neg_m) {
+  using V = vf<A>;
+  const V s = x + neg_m;
+  const V bp = s - x;
+  const V t = (x - (s - bp)) + (neg_m - bp);
+  const pow2_split<A> e = exp_pow2_split<A, false>(max_keep_nan<A>(V(-87.0f), s));
+  const V q = fmadd<A>(e.r * e.r, q6<A>(e.r), e.r);
+  const V hi = V(1.0f) + q;
+  const V lo = fmadd<A>(hi, xsimd::select(s > V(-87.0f), t, V(0.0f)), q - (hi - V(1.0f)));
+  return {hi * e.p2, lo * e.p2};
+}
+
 // sum_j e^(x_j - m) of one row, >= 1 for a finite max: the hi parts added in double (two double
-// accumulators per vector), the lo parts (< 2^-24 hi) in float and added at the end. The sum's
-// relative error is that of the terms (<= 0.35 x 2^-23) plus ~2^-50 from the double additions.
+// accumulators per vector), the lo parts (< 2^-23 hi) in float and added at the end. The sum's
+// relative error is that of the terms (x86 exp_shifted_term: ~0.8 x 2^-24; elsewhere exp_shifted_split:
+// <= 0.35 x 2^-23) plus ~2^-50 from the double additions.
 template <class A>
 SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> neg_m) {
   using V = vf<A>;
   using D = vd<A>;
   constexpr std::size_t W = V::size;
+  auto term = [neg_m](V v) __attribute__((always_inline)) {
+    if constexpr (log_softmax_x86<A>) return exp_shifted_term<A>(v, neg_m);
+    else return exp_shifted_split<A>(v, neg_m);
+  };
   D d0(0.0), d1(0.0), d2(0.0), d3(0.0);
   V l0(0.0f), l1(0.0f);
   std::size_t i = 0;
   for (; i + 2 * W <= cols; i += 2 * W) {
-    const split<A> e0 = exp_shifted_split<A>(V::load_unaligned(xr + i), neg_m);
-    const split<A> e1 = exp_shifted_split<A>(V::load_unaligned(xr + i + W), neg_m);
+    const split<A> e0 = term(V::load_unaligned(xr + i));
+    const split<A> e1 = term(V::load_unaligned(xr + i + W));
     const wide<A> w0 = widen<A>(e0.hi), w1 = widen<A>(e1.hi);
     d0 += w0.lo;
     d1 += w0.hi;
@@ -47,14 +77,14 @@ SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> n
   if (i < cols) {
     const float ninf = -std::numeric_limits<float>::infinity();
     const V v = i + W <= cols ? V::load_unaligned(xr + i) : load_partial<A>(xr + i, cols - i, ninf);
-    const split<A> e = exp_shifted_split<A>(v, neg_m);  // padding (-inf) gives 0
+    const split<A> e = term(v);  // padding (-inf) gives 0 (x86: ~2^-125)
     const wide<A> w = widen<A>(e.hi);
     d0 += w.lo;
     d1 += w.hi;
     l0 += e.lo;
     i += W;
     if (i < cols) {  // at most one more, partial
-      const split<A> f = exp_shifted_split<A>(load_partial<A>(xr + i, cols - i, ninf), neg_m);
+      const split<A> f = term(load_partial<A>(xr + i, cols - i, ninf));
       const wide<A> u = widen<A>(f.hi);
       d2 += u.lo;
       d3 += u.hi;
@@ -115,15 +145,20 @@ SIMDACT_INLINE std::size_t log_softmax_rows8_short(const float* x, std::size_t l
 // log_softmax(x)_j = x_j - m - log(sum_k e^(x_k - m)), m = max, row by row: never the log of a
 // softmax output (so no log(0) = -inf for entries far below the max, and no loss for them).
 //   Max error: absolute 2 ULP of max(|y|, 1) for every finite output (measured: README; the tests
-//   check this bound against the double oracle): the sum's relative error (<= 0.35 x 2^-23, the
-//   terms hi + lo) becomes an absolute error of log(sum) (which is >= 0, and <= |y|); then
-//   y = ((double)x - m) - log(sum) in double, rounded once (0.5 ULP of y).
+//   check this bound against the double oracle): the sum's relative error (log_softmax_sum: x86
+//   ~0.8 x 2^-24, NEON <= 0.35 x 2^-23) becomes an absolute error of log(sum) (which is >= 0 and
+//   <= |y|); then
+//   - x86 (AVX2, AVX-512): c = m + log(sum) as a float pair ch + cl (exact to ~2^-24 |cl|), y =
+//     (x - ch) - cl in float: x - ch is exact where x is near ch (Sterbenz) and rounds by 0.5 ULP of
+//     |x - ch| <= |y| + |cl| elsewhere, the second subtraction by 0.5 ULP of y: <= 1 ULP of max(|y|, 1)
+//     plus the sum's 0.4 (1.5 + 0.4 where |x - ch| crosses a power of two that |y| stays below);
+//   - NEON: y = ((double)x - m) - log(sum) in double, rounded once (0.5 ULP of y).
 //   Special values: -inf entries give -inf exactly; a row holding NaN or +inf, or all -inf, gives NaN
 //   in every entry; one column gives 0 (x - x - log 1).
-//   Three passes: max; the sum (exp, nothing stored); y from x in double lanes (two conversions each
-//   way per vector); on AVX2 rows of 2 to 15 eight at a time (log_softmax_rows8_short). Outputs of
-//   kStreamMinBytes and more in rows of at least 256 floats use
-//   non-temporal stores (x86), as softmax_backward.
+//   Three passes: max; the sum (exp, nothing stored); y from x (x86: two float subtractions; NEON:
+//   double lanes, two conversions each way per vector); on AVX2 rows of 2 to 15 eight at a time
+//   (log_softmax_rows8_short, double lanes as NEON). Outputs of kStreamMinBytes and more in rows of
+//   at least 256 floats use non-temporal stores (x86), as softmax_backward.
 template <class A>
 SIMDACT_INLINE void log_softmax_rows(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
                                      std::size_t cols) {
@@ -135,14 +170,23 @@ SIMDACT_INLINE void log_softmax_rows(const float* x, std::size_t ldx, float* y, 
     float* yr = y + r * ldy;
     const float m = row_max_min<A>(xr, cols).max;
     const double total = log_softmax_sum<A>(xr, cols, V(-m));
-    const D dm(static_cast<double>(m)), dl(std::log(total));  // NaN sum (NaN rows) -> NaN everywhere
-    map_unary<A>(
-        xr, yr, cols,
-        [dm, dl](V v) __attribute__((always_inline)) {
-          const wide<A> w = widen<A>(v);
-          return narrow<A>((w.lo - dm) - dl, (w.hi - dm) - dl);
-        },
-        stream);
+    const double l = std::log(total);  // NaN sum (NaN rows) -> NaN everywhere
+    if constexpr (log_softmax_x86<A>) {
+      // c = m + l as the float pair ch + cl; y = (x - ch) - cl in float.
+      const float ch = static_cast<float>(static_cast<double>(m) + l);
+      const V vch(ch), vcl(static_cast<float>((static_cast<double>(m) - ch) + l));
+      map_unary<A>(
+          xr, yr, cols, [vch, vcl](V v) __attribute__((always_inline)) { return (v - vch) - vcl; }, stream);
+    } else {
+      const D dm(static_cast<double>(m)), dl(l);
+      map_unary<A>(
+          xr, yr, cols,
+          [dm, dl](V v) __attribute__((always_inline)) {
+            const wide<A> w = widen<A>(v);
+            return narrow<A>((w.lo - dm) - dl, (w.hi - dm) - dl);
+          },
+          stream);
+    }
   }
   if (stream) stream_fence<A>();
 }

@@ -94,7 +94,7 @@ SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> n
   return xsimd::hadd((d0 + d1) + (d2 + d3)) + static_cast<double>(hsum<A>(l0 + l1));
 }
 
-// log_softmax of eight short rows per step (AVX2, 2 <= cols < 16; short_rows_in/out of
+// log_softmax of eight short rows per step (AVX2 and AVX-512, 2 <= cols < 16; short_rows_in/out of
 // kernels/simd_ops.hpp: one row per lane): the per-lane max, the hi parts of the exponentials added
 // in double lanes and the lo parts in float, as log_softmax_sum does per row (the same terms, in
 // another order), log of the eight sums in double (std::log), then y = ((double)x - m) - log in
@@ -156,7 +156,7 @@ SIMDACT_INLINE std::size_t log_softmax_rows8_short(const float* x, std::size_t l
 //   Special values: -inf entries give -inf exactly; a row holding NaN or +inf, or all -inf, gives NaN
 //   in every entry; one column gives 0 (x - x - log 1).
 //   Three passes: max; the sum (exp, nothing stored); y from x (x86: two float subtractions; NEON:
-//   double lanes, two conversions each way per vector); on AVX2 rows of 2 to 15 eight at a time
+//   double lanes, two conversions each way per vector); on AVX2 and AVX-512 rows of 2 to 15 eight at a time
 //   (log_softmax_rows8_short, double lanes as NEON). Outputs of kStreamMinBytes and more in rows of
 //   at least 256 floats use non-temporal stores (x86), as softmax_backward.
 template <class A>
@@ -165,7 +165,7 @@ SIMDACT_INLINE void log_softmax_rows(const float* x, std::size_t ldx, float* y, 
   using V = vf<A>;
   using D = vd<A>;
   const bool stream = has_stream<A> && cols >= 256 && rows * cols >= kStreamMinBytes / sizeof(float);
-  for (std::size_t r = log_softmax_rows8_short<A>(x, ldx, y, ldy, rows, cols); r < rows; ++r) {
+  for (std::size_t r = log_softmax_rows8_short<short_rows_arch<A>>(x, ldx, y, ldy, rows, cols); r < rows; ++r) {
     const float* xr = x + r * ldx;
     float* yr = y + r * ldy;
     const float m = row_max_min<A>(xr, cols).max;

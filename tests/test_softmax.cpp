@@ -148,7 +148,7 @@ TEST_P(Softmax, EdgeRowsInGroupsOfEight) {
         }
       }
     }
-    // log-softmax of the same rows (AVX2 groups them alike): NaN rows, -inf entries exact, the clean
+    // log-softmax of the same rows (AVX2 and AVX-512 group them alike): NaN rows, -inf entries exact, the clean
     // rows within 2 ULP of max(|y|, 1).
     std::vector<float> ly(rows * cols);
     ASSERT_EQ(simdact_log_softmax_f32(x.data(), ly.data(), rows, cols), SIMDACT_OK);
@@ -166,7 +166,7 @@ TEST_P(Softmax, EdgeRowsInGroupsOfEight) {
                  << isa() << " log_softmax cols " << cols << ", row " << r;
       }
     }
-    // softmax_backward of eleven rows (AVX2 takes 2 to 15 columns eight rows at a time): against the
+    // softmax_backward of eleven rows (AVX2 and AVX-512 take 2 to 15 columns eight rows at a time): against the
     // oracle's formula, s = sum(dy*y) in double rounded to float, then y * (dy - s) in float. Special
     // rows: NaN in dy, +inf in y, and a row whose float partial sums overflow while the double sum is
     // finite (3e38 + 3e38 - 3e38: the kernels redo non-finite sums in double, as the oracle).

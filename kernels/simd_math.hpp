@@ -208,6 +208,13 @@ template <class A>
 struct split {
   vf<A> hi, lo;
 };
+// The rounding error of s = fl(a + b), any magnitudes (TwoSum): a + b = s + two_sum_err(a, b, s)
+// exactly (NaN where s is not finite).
+template <class A>
+SIMDACT_INLINE vf<A> two_sum_err(vf<A> a, vf<A> b, vf<A> s) {
+  const vf<A> bp = s - a;
+  return (a - (s - bp)) + (b - bp);
+}
 template <class A>
 SIMDACT_INLINE split<A> exp_split(vf<A> z, vf<A> zlo = vf<A>(0.0f)) {
   using F = vf<A>;

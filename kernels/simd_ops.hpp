@@ -207,8 +207,7 @@ SIMDACT_INLINE vf<A> exp_shifted(vf<A> x, vf<A> neg_m) {
   const V n = t - magic;
   V r = fmadd<A>(n, V(-0x1.63p-1f), z);
   if constexpr (Carry) {
-    const V bp = s - x;
-    const V lo = (x - (s - bp)) + (neg_m - bp);
+    const V lo = two_sum_err<A>(x, neg_m, s);
     r = r + xsimd::select(s > V(-104.0f), lo, V(0.0f));  // lo is NaN for x = -inf
   }
   r = fmadd<A>(n, V(0x1.bd0106p-13f), r);

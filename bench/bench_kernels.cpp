@@ -23,6 +23,7 @@
 #include <string>
 
 #include "bench/buffers.hpp"
+#include "dispatch/isa_list.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -30,7 +31,7 @@ namespace {
 constexpr std::size_t kSizes[] = {std::size_t{4} << 10, std::size_t{64} << 10, std::size_t{1} << 20,
                                   std::size_t{32} << 20};
 constexpr std::size_t kCols[] = {10, 128, 1000, 32768};  // row kinds (softmax)
-constexpr simdact_isa kIsas[] = {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON};
+using simdact::kIsas;  // dispatch/isa_list.hpp: every ISA simdact knows
 constexpr float kParam = 0.01f;     // the p of the *_p kinds: leaky_relu's slope
 constexpr float kEluAlpha = 1.0f;   // ... and elu's alpha (the usual default)
 

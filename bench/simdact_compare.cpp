@@ -63,6 +63,7 @@
 #include "bench/buffers.hpp"
 #include "bench/peers/peers.hpp"
 #include "tests/reference.hpp"
+#include "dispatch/isa_list.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -73,7 +74,7 @@ using simdact_peers::Run;
 constexpr std::size_t kSizes[] = {std::size_t{4} << 10, std::size_t{64} << 10, std::size_t{1} << 20,
                                   std::size_t{32} << 20};
 constexpr std::size_t kCols[] = {10, 128, 1000, 32768};
-constexpr simdact_isa kIsas[] = {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON};
+using simdact::kIsas;  // dispatch/isa_list.hpp: every ISA simdact knows
 constexpr float kSlope = 0.01f;  // leaky_relu's slope, as in simdact_bench
 constexpr float kEluAlpha = 1.0f;  // elu's alpha (the usual default), as in simdact_bench
 constexpr std::size_t kStridePad = 16;  // the strided softmaxes: ld = cols + 16, as in simdact_bench

@@ -2,6 +2,7 @@
 // Nothing here allocates, throws or prints; a rejected call writes nothing.
 #include <cstdint>
 
+#include "dispatch/isa_list.hpp"
 #include "dispatch/registry.hpp"
 #include "simdact/simdact.h"
 
@@ -154,17 +155,8 @@ extern "C" {
 simdact_isa simdact_active_isa(void) { return active().isa; }
 
 const char* simdact_isa_name(simdact_isa isa) {
-  switch (isa) {
-    case SIMDACT_ISA_SCALAR:
-      return "scalar";
-    case SIMDACT_ISA_AVX2:
-      return "avx2";
-    case SIMDACT_ISA_AVX512:
-      return "avx512";
-    case SIMDACT_ISA_NEON:
-      return "neon";
-  }
-  return "unknown";
+  const simdact::isa_info* i = simdact::find_isa(isa);
+  return i != nullptr ? i->name : "unknown";
 }
 
 int simdact_isa_supported(simdact_isa isa) { return simdact::runnable_table(isa) != nullptr ? 1 : 0; }

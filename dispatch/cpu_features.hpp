@@ -5,7 +5,9 @@
 
 namespace simdact {
 
+// One member per ISA of dispatch/isa_list.inc (its "feature" column).
 struct cpu_features {
+  bool always = true;     // the scalar kernels: any CPU
   bool avx2_fma = false;  // AVX2 + FMA, and the OS saves XMM/YMM state
   bool avx512 = false;    // AVX-512 F/BW/DQ/VL + FMA, and the OS saves opmask/ZMM state too
   bool neon = false;      // aarch64 Advanced SIMD (HWCAP_ASIMD)

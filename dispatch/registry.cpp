@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <initializer_list>
 
 #include "dispatch/cpu_features.hpp"
+#include "dispatch/isa_list.hpp"
 
 namespace simdact {
 
@@ -13,62 +13,36 @@ std::atomic<const kernel_table*> g_active{nullptr};
 
 namespace {
 
+// The tables compiled into this build (generated from dispatch/isa_list.inc by CMake).
 const kernel_table* compiled_table(simdact_isa isa) {
-  switch (isa) {
-    case SIMDACT_ISA_SCALAR:
-      return &scalar_table;
-#ifdef SIMDACT_HAVE_AVX2
-    case SIMDACT_ISA_AVX2:
-      return &avx2_table;
-#endif
-#ifdef SIMDACT_HAVE_AVX512
-    case SIMDACT_ISA_AVX512:
-      return &avx512_table;
-#endif
-#ifdef SIMDACT_HAVE_NEON
-    case SIMDACT_ISA_NEON:
-      return &neon_table;
-#endif
-    default:
-      return nullptr;
-  }
+  if (isa == SIMDACT_ISA_SCALAR) return &scalar_table;
+#define SIMDACT_COMPILED_ISA(name, value) \
+  if (isa == value) return &name##_table;
+#include "simdact_compiled_isas.inc"
+#undef SIMDACT_COMPILED_ISA
+  return nullptr;
 }
 
 bool cpu_can_run(simdact_isa isa) {
   static const cpu_features f = detect_cpu_features();
-  switch (isa) {
-    case SIMDACT_ISA_SCALAR:
-      return true;
-    case SIMDACT_ISA_AVX2:
-      return f.avx2_fma;
-    case SIMDACT_ISA_AVX512:
-      return f.avx512;
-    case SIMDACT_ISA_NEON:
-      return f.neon;
-    default:
-      return false;
-  }
+#define SIMDACT_ISA(name, value, arch, feature, priority, flags) \
+  if (isa == value) return f.feature;
+#include "dispatch/isa_list.inc"
+#undef SIMDACT_ISA
+  return false;
 }
 
 const kernel_table* choose() {
-  const kernel_table* best = &scalar_table;
-  for (simdact_isa isa : {SIMDACT_ISA_AVX512, SIMDACT_ISA_AVX2, SIMDACT_ISA_NEON}) {
-    if (const kernel_table* t = runnable_table(isa)) {
-      best = t;
-      break;
-    }
-  }
+  const kernel_table* best = runnable_table(best_isa([](simdact_isa isa) { return runnable_table(isa) != nullptr; }));
   const char* want = std::getenv("SIMDACT_ISA");
   if (want == nullptr || *want == '\0') return best;
-  for (simdact_isa isa : {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON}) {
-    if (std::strcmp(want, simdact_isa_name(isa)) != 0) continue;
-    if (const kernel_table* t = runnable_table(isa)) return t;
+  if (const isa_info* i = find_isa(want)) {
+    if (const kernel_table* t = runnable_table(i->isa)) return t;
     std::fprintf(stderr, "simdact: SIMDACT_ISA=%s cannot run on this CPU or is not compiled in; using %s\n", want,
                  best->name);
     return best;
   }
-  std::fprintf(stderr, "simdact: SIMDACT_ISA=%s is not an ISA name (scalar, avx2, avx512, neon); using %s\n", want,
-               best->name);
+  std::fprintf(stderr, "simdact: SIMDACT_ISA=%s is not an ISA name (%s); using %s\n", want, isa_names(), best->name);
   return best;
 }
 

@@ -30,10 +30,10 @@ static void check_isa_calls(void) {
   const simdact_isa start = simdact_active_isa();
   simdact_isa isa;
   CHECK(simdact_isa_supported(start) == 1);
-  CHECK(strcmp(simdact_isa_name(SIMDACT_ISA_SCALAR), "scalar") == 0);
-  CHECK(strcmp(simdact_isa_name(SIMDACT_ISA_AVX2), "avx2") == 0);
-  CHECK(strcmp(simdact_isa_name(SIMDACT_ISA_AVX512), "avx512") == 0);
-  CHECK(strcmp(simdact_isa_name(SIMDACT_ISA_NEON), "neon") == 0);
+  /* every ISA of the list (dispatch/isa_list.inc) has its name, compiled in or not */
+#define SIMDACT_ISA(name, value, arch, feature, priority, flags) CHECK(strcmp(simdact_isa_name(value), #name) == 0);
+#include "dispatch/isa_list.inc"
+#undef SIMDACT_ISA
   isa = (simdact_isa)42; /* any int is a valid argument from C */
   CHECK(strcmp(simdact_isa_name(isa), "unknown") == 0);
   CHECK(simdact_isa_supported(isa) == 0);
@@ -182,10 +182,14 @@ static void check_bad_input(void) {
 
 int main(void) {
   const simdact_isa start = simdact_active_isa();
-  const simdact_isa all[4] = {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON};
-  int k;
+  const simdact_isa all[] = {
+#define SIMDACT_ISA(name, value, arch, feature, priority, flags) value,
+#include "dispatch/isa_list.inc"
+#undef SIMDACT_ISA
+  };
+  size_t k;
   check_isa_calls();
-  for (k = 0; k < 4; ++k) {
+  for (k = 0; k < sizeof all / sizeof all[0]; ++k) {
     if (!simdact_isa_supported(all[k])) continue;
     CHECK(simdact_set_isa(all[k]) == SIMDACT_OK);
     check_kernels();

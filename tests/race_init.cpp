@@ -21,10 +21,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "dispatch/isa_list.hpp"
 #include "simdact/simdact.h"
 #include "tests/kernel_calls.hpp"
 
@@ -101,14 +103,9 @@ int child_round(int round, int nthreads, const char* env_isa) {
   for (auto& th : threads) th.join();
 
   // What SIMDACT_ISA and detection call for: the named ISA if it runs here, else the best one.
-  simdact_isa best = SIMDACT_ISA_SCALAR;
-  for (simdact_isa isa : {SIMDACT_ISA_AVX512, SIMDACT_ISA_AVX2, SIMDACT_ISA_NEON})
-    if (simdact_isa_supported(isa)) {
-      best = isa;
-      break;
-    }
+  const simdact_isa best = simdact::best_isa([](simdact_isa isa) { return simdact_isa_supported(isa) != 0; });
   simdact_isa want = best;
-  for (simdact_isa isa : {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON})
+  for (simdact_isa isa : simdact::kIsas)
     if (env_isa != nullptr && std::strcmp(env_isa, simdact_isa_name(isa)) == 0 && simdact_isa_supported(isa))
       want = isa;
 
@@ -147,10 +144,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: race_init [rounds >= 1] [threads >= 2]\n");
     return 2;
   }
-  const char* envs[] = {nullptr, "scalar", "avx2", "avx512", "neon"};
+  // Unset, then each ISA's name in turn (dispatch/isa_list.inc).
+  constexpr std::size_t kEnvs = std::size(simdact::kIsaInfo) + 1;
   int failed = 0;
   for (int r = 0; r < rounds; ++r) {
-    const char* env = envs[r % 5];
+    const std::size_t e = static_cast<std::size_t>(r) % kEnvs;
+    const char* env = e == 0 ? nullptr : simdact::kIsaInfo[e - 1].name;
     std::fflush(nullptr);
     const pid_t pid = fork();
     if (pid < 0) {

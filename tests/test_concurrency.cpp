@@ -37,7 +37,7 @@ std::size_t size_of(const Kernel& k) { return k.rows ? kRows * kCols : kN; }
 
 std::vector<simdact_isa> supported_isas() {
   std::vector<simdact_isa> v;
-  for (simdact_isa isa : kAllIsas)
+  for (simdact_isa isa : kIsas)
     if (simdact_isa_supported(isa)) v.push_back(isa);
   return v;
 }

@@ -2,6 +2,7 @@
 // containers, std::nothrow), on every ISA this machine runs, bit-identical to the C call; errors as
 // simdact::error / std::error_code; the ISA functions and simdact::scoped_isa. Its own executable
 // (simdact_cpp_api_tests): it needs nothing from the C-level test helpers.
+#include "dispatch/isa_list.hpp"
 #include "simdact/simdact.hpp"
 
 #include <gtest/gtest.h>
@@ -21,7 +22,7 @@
 
 namespace {
 
-constexpr simdact_isa kAllIsas[] = {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON};
+using simdact::kIsas;  // dispatch/isa_list.hpp
 constexpr std::size_t kRows = 5, kCols = 7, kN = kRows * kCols;  // odd sizes: masked tails
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
@@ -67,7 +68,7 @@ template <class F>
 void for_each_isa(F&& body) {
   const simdact::isa start = simdact::active_isa();
   int ran = 0;
-  for (simdact::isa i : kAllIsas) {
+  for (simdact::isa i : kIsas) {
     if (!simdact::isa_supported(i)) continue;
     SCOPED_TRACE(std::string("isa ") + simdact::isa_name(i));
     {
@@ -532,7 +533,7 @@ TEST(CppApi, IsaFunctions) {
   const auto bogus = static_cast<simdact::isa>(42);
   EXPECT_STREQ(simdact::isa_name(bogus), "unknown");
   EXPECT_FALSE(simdact::isa_supported(bogus));
-  for (simdact::isa i : kAllIsas) EXPECT_EQ(simdact::isa_supported(i), simdact_isa_supported(i) == 1);
+  for (simdact::isa i : kIsas) EXPECT_EQ(simdact::isa_supported(i), simdact_isa_supported(i) == 1);
 
   simdact::set_isa(SIMDACT_ISA_SCALAR);
   EXPECT_EQ(simdact::active_isa(), SIMDACT_ISA_SCALAR);
@@ -541,7 +542,7 @@ TEST(CppApi, IsaFunctions) {
   expect_throws([&] { simdact::set_isa(bogus); }, SIMDACT_ERR_UNSUPPORTED_ISA, "simdact::set_isa");
   EXPECT_EQ(simdact::set_isa(bogus, std::nothrow), std::errc::not_supported);
   EXPECT_EQ(simdact::active_isa(), start) << "a rejected set_isa changed the ISA";
-  for (simdact::isa i : kAllIsas) {
+  for (simdact::isa i : kIsas) {
     if (simdact::isa_supported(i)) continue;
     expect_throws([&] { simdact::set_isa(i); }, SIMDACT_ERR_UNSUPPORTED_ISA, "simdact::set_isa");
   }

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "dispatch/isa_list.hpp"
 #include "simdact/simdact.h"
 #include "tests/reference.hpp"
 
@@ -168,7 +169,7 @@ int main() {
 
   const char* only = std::getenv("SIMDACT_EXHAUSTIVE_ISAS");
   std::vector<simdact_isa> isas;
-  for (simdact_isa isa : {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON}) {
+  for (simdact_isa isa : simdact::kIsas) {
     if (only != nullptr && *only != '\0' && std::strstr(only, simdact_isa_name(isa)) == nullptr) {
       std::printf("exhaustive: %s not selected (SIMDACT_EXHAUSTIVE_ISAS=%s)\n", simdact_isa_name(isa), only);
       continue;

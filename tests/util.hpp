@@ -11,12 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "dispatch/isa_list.hpp"
 #include "simdact/simdact.h"
 #include "tests/reference.hpp"  // from_bits, to_bits, ulp_error, sigmoid_ref, tanh_ref
 
 namespace simdact_test {
 
-constexpr simdact_isa kAllIsas[] = {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON};
+using simdact::kIsas;  // every ISA of dispatch/isa_list.inc, compiled in or not
 
 // The ISA the library picked on its own (detection + SIMDACT_ISA), captured before any test runs.
 simdact_isa initial_isa();
@@ -43,7 +44,7 @@ class IsaTest : public ::testing::TestWithParam<simdact_isa> {
 };
 
 #define SIMDACT_INSTANTIATE_ISAS(Suite)                                             \
-  INSTANTIATE_TEST_SUITE_P(Isa, Suite, ::testing::ValuesIn(::simdact_test::kAllIsas), \
+  INSTANTIATE_TEST_SUITE_P(Isa, Suite, ::testing::ValuesIn(::simdact_test::kIsas), \
                            [](const ::testing::TestParamInfo<simdact_isa>& i) {     \
                              return std::string(simdact_isa_name(i.param));         \
                            })

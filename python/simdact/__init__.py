@@ -43,13 +43,19 @@ from .modules import __all__ as _modules_all
 __version__ = _lib.version_string
 
 
-class Isa(enum.IntEnum):
-    """simdact_isa."""
+def _isa_members():
+    # The library's own list (dispatch/isa_list.inc): every simdact_isa value it has a name for. The
+    # values are small (the enum is ABI); 64 leaves room for every ISA simdact will ever add.
+    members = {}
+    for value in range(64):
+        name = _lib.lib.simdact_isa_name(value).decode("ascii")
+        if name != "unknown":
+            members[name.upper()] = value
+    return members
 
-    SCALAR = 0
-    AVX2 = 1
-    AVX512 = 2
-    NEON = 3
+
+Isa = enum.IntEnum("Isa", _isa_members(), module=__name__)
+Isa.__doc__ = "simdact_isa: SCALAR, AVX2, AVX512, NEON, ... (the names the library reports)."
 
 
 def _isa_value(isa):
@@ -78,7 +84,7 @@ def active_isa():
 
 
 def isa_name(isa=None):
-    """"scalar", "avx2", "avx512", "neon" ("unknown" for other values); the active ISA's by default."""
+    """The ISA's name ("scalar", "avx2", ...; "unknown" for other values); the active ISA's by default."""
     value = _lib.lib.simdact_active_isa() if isa is None else _isa_value(isa)
     return _lib.lib.simdact_isa_name(value).decode("ascii")
 

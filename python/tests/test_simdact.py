@@ -1007,7 +1007,11 @@ class IsaAndVersion(unittest.TestCase):
         self.assertTrue(simdact.isa_supported(start))
         self.assertIn(simdact.Isa.SCALAR, simdact.supported_isas())
         self.assertEqual(simdact.isa_name(), simdact.isa_name(start))
-        self.assertEqual([simdact.isa_name(i) for i in simdact.Isa], ["scalar", "avx2", "avx512", "neon"])
+        # Isa is the library's list; the enumerators simdact.h fixes (ABI) are in it with their values.
+        self.assertEqual([simdact.isa_name(i) for i in simdact.Isa], [i.name.lower() for i in simdact.Isa])
+        abi = {"SCALAR": 0, "AVX2": 1, "AVX512": 2, "NEON": 3}
+        self.assertEqual({k: v for k, v in simdact.Isa.__members__.items() if k in abi}, abi)
+        self.assertEqual(simdact.Isa["AVX512"], simdact.Isa.AVX512)
         self.assertEqual(simdact.isa_name(42), "unknown")
         self.assertFalse(simdact.isa_supported(42))
         self.assertFalse(simdact.isa_supported("bogus"))

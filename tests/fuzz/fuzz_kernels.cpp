@@ -6,7 +6,7 @@
 //
 // Input layout (all little endian; missing bytes read as 0):
 //   [0]      kernel: index into kernels/list.inc, modulo the number of kernels
-//   [1]      ISAs: bits 0..3 pick scalar/avx2/avx512/neon (simdact_isa values) to compare with the
+//   [1]      ISAs: bit v picks the ISA of simdact_isa value v (dispatch/isa_list.inc) to compare with the
 //            oracle; 0 or only unsupported ones: every ISA this CPU runs
 //   [2]      buffers: bits 0-1 aliasing (0 separate, 1 out = a, 2 out = b, 3 a = b and a separate out);
 //            bits 2-4 offset of every buffer in floats (misalignment); bit 5 the output partially
@@ -46,8 +46,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
+#include "dispatch/isa_list.hpp"
 #include "simdact/simdact.h"
 #include "tests/kernel_calls.hpp"
 #include "tests/reference.hpp"
@@ -455,13 +457,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (simdact_set_isa(SIMDACT_ISA_SCALAR) != SIMDACT_OK) __builtin_trap();
   const Result want = run(c, "scalar");
 
-  simdact_isa isas[4];
+  simdact_isa isas[std::size(simdact::kIsas)];
   int count = 0;
-  for (simdact_isa isa : {SIMDACT_ISA_SCALAR, SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON})
+  for (simdact_isa isa : simdact::kIsas)
     if (simdact_isa_supported(isa) && (isa_bits & (1u << static_cast<int>(isa)))) isas[count++] = isa;
   if (count == 0)
-    for (simdact_isa isa : {SIMDACT_ISA_AVX2, SIMDACT_ISA_AVX512, SIMDACT_ISA_NEON})
-      if (simdact_isa_supported(isa)) isas[count++] = isa;
+    for (simdact_isa isa : simdact::kIsas)
+      if (isa != SIMDACT_ISA_SCALAR && simdact_isa_supported(isa)) isas[count++] = isa;
   for (int i = 0; i < count; ++i) {
     if (simdact_set_isa(isas[i]) != SIMDACT_OK) __builtin_trap();
     const char* name = simdact_isa_name(isas[i]);

@@ -1,0 +1,58 @@
+// The ISAs of dispatch/isa_list.inc as C++ data, for the dispatcher, the tests and the benchmarks.
+#pragma once
+
+#include <cstring>
+
+#include "simdact/simdact.h"
+
+namespace simdact {
+
+struct isa_info {
+  simdact_isa isa;
+  const char* name;
+  int priority;  // the dispatcher picks the runnable ISA with the highest
+};
+
+// Every ISA simdact knows, compiled in or not, in simdact_isa order.
+inline constexpr isa_info kIsaInfo[] = {
+#define SIMDACT_ISA(name, value, arch, feature, priority, flags) {value, #name, priority},
+#include "dispatch/isa_list.inc"
+#undef SIMDACT_ISA
+};
+
+inline constexpr simdact_isa kIsas[] = {
+#define SIMDACT_ISA(name, value, arch, feature, priority, flags) value,
+#include "dispatch/isa_list.inc"
+#undef SIMDACT_ISA
+};
+
+// "scalar, avx2, avx512, neon": the names, for messages.
+inline constexpr char kIsaNames[] =
+#define SIMDACT_ISA(name, value, arch, feature, priority, flags) ", " #name
+#include "dispatch/isa_list.inc"
+#undef SIMDACT_ISA
+    ;
+inline const char* isa_names() { return kIsaNames + 2; }
+
+inline const isa_info* find_isa(simdact_isa isa) {
+  for (const isa_info& i : kIsaInfo)
+    if (i.isa == isa) return &i;
+  return nullptr;
+}
+
+inline const isa_info* find_isa(const char* name) {
+  for (const isa_info& i : kIsaInfo)
+    if (std::strcmp(i.name, name) == 0) return &i;
+  return nullptr;
+}
+
+// The ISA of `isas` with the highest priority for which ok(isa) holds, else SIMDACT_ISA_SCALAR.
+template <class Pred>
+simdact_isa best_isa(Pred ok) {
+  const isa_info* best = nullptr;
+  for (const isa_info& i : kIsaInfo)
+    if (ok(i.isa) && (best == nullptr || i.priority > best->priority)) best = &i;
+  return best != nullptr ? best->isa : SIMDACT_ISA_SCALAR;
+}
+
+}  // namespace simdact

@@ -24,6 +24,7 @@
 
 #include "bench/buffers.hpp"
 #include "dispatch/isa_list.hpp"
+#include "kernels/facts.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -32,10 +33,11 @@ constexpr std::size_t kSizes[] = {std::size_t{4} << 10, std::size_t{64} << 10, s
                                   std::size_t{32} << 20};
 constexpr std::size_t kCols[] = {10, 128, 1000, 32768};  // row kinds (softmax)
 using simdact::kIsas;  // dispatch/isa_list.hpp: every ISA simdact knows
-constexpr float kParam = 0.01f;     // the p of the *_p kinds: leaky_relu's slope
-constexpr float kEluAlpha = 1.0f;   // ... and elu's alpha (the usual default)
-
-float param_of(const std::string& op) { return op.compare(0, 3, "elu") == 0 ? kEluAlpha : kParam; }
+// The p of the *_p kinds: the kernel's default parameter (kernels/list.inc: leaky slope 0.01, elu alpha 1).
+float param_of(const std::string& op) {
+  const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
+  return k != nullptr ? k->param : 0.0f;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Inputs. Per nominal size one cached set of three buffers: a (first input), b (second input, dy),
@@ -50,12 +52,17 @@ enum class Domain {
   kLogUnit, // log of kUnit, [-16.6, 0): a log_softmax output
 };
 
-// Backward ops whose first input is the forward *output* (simdact.h) get that output's range;
-// anything else, including a kernel added later, reads forward inputs in [-10, 10).
+// Backward ops whose first input is the forward *output* (the first column of kernels/list.inc) get
+// that output's range; forward inputs are in [-10, 10).
 Domain first_input_domain(const std::string& op) {
-  if (op == "sigmoid_backward" || op == "softmax_backward") return Domain::kUnit;
-  if (op == "tanh_backward") return Domain::kSigned;
-  if (op == "log_softmax_backward") return Domain::kLogUnit;
+  const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
+  switch (k != nullptr ? k->first : simdact::facts::first::x) {
+    case simdact::facts::first::sigmoid_y:
+    case simdact::facts::first::softmax_y: return Domain::kUnit;
+    case simdact::facts::first::tanh_y: return Domain::kSigned;
+    case simdact::facts::first::log_softmax_y: return Domain::kLogUnit;
+    case simdact::facts::first::x: break;
+  }
   return Domain::kWide;
 }
 
@@ -281,7 +288,7 @@ void register_memcpy() {
 
 void register_all() {
   register_memcpy();
-#define SIMDACT_KERNEL(op, kind) register_##kind(#op, &simdact_##op##_f32);
+#define SIMDACT_KERNEL(op, kind, ...) register_##kind(#op, &simdact_##op##_f32);
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
 }

@@ -64,6 +64,7 @@
 #include "bench/peers/peers.hpp"
 #include "tests/reference.hpp"
 #include "dispatch/isa_list.hpp"
+#include "kernels/facts.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -75,16 +76,19 @@ constexpr std::size_t kSizes[] = {std::size_t{4} << 10, std::size_t{64} << 10, s
                                   std::size_t{32} << 20};
 constexpr std::size_t kCols[] = {10, 128, 1000, 32768};
 using simdact::kIsas;  // dispatch/isa_list.hpp: every ISA simdact knows
-constexpr float kSlope = 0.01f;  // leaky_relu's slope, as in simdact_bench
-constexpr float kEluAlpha = 1.0f;  // elu's alpha (the usual default), as in simdact_bench
+constexpr float kEluAlpha = simdact::facts::find("elu")->param;  // kernels/list.inc's default (1)
 constexpr std::size_t kStridePad = 16;  // the strided softmaxes: ld = cols + 16, as in simdact_bench
 constexpr std::size_t kSmokeMaxSize = std::size_t{64} << 10;
 constexpr std::size_t kWarmUpMaxSize = std::size_t{1} << 20;
 bool g_smoke = false;
 bool g_all_sizes = false;  // --all_sizes: also the compute-bound cases at 32 Mi (see run_at_size)
 
-// The p of the *_p kinds for this op (every implementation gets the same).
-float param_of(const std::string& op) { return op.compare(0, 3, "elu") == 0 ? kEluAlpha : kSlope; }
+// The p of the *_p kinds for this op (every implementation gets the same): the kernel's default parameter
+// (kernels/list.inc: leaky slope 0.01, elu alpha 1), as in simdact_bench.
+float param_of(const std::string& op) {
+  const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
+  return k != nullptr ? k->param : 0.0f;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Kinds and ops, from kernels/list.inc.
@@ -116,7 +120,7 @@ const std::vector<std::pair<std::string, Kind>>& list_ops() {
         if (e.first == b) return;
       v.emplace_back(b, k);
     };
-#define SIMDACT_KERNEL(op, kind) add(#op, Kind::kind);
+#define SIMDACT_KERNEL(op, kind, ...) add(#op, Kind::kind);
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
     return v;
@@ -264,7 +268,7 @@ bool g_peer_cap_failed = false;  // a peer could not apply g_peer_isa (main exit
 }
 
 void collect_impls() {
-#define SIMDACT_KERNEL(op, kind) add_simdact_##kind(#op, &simdact_##op##_f32);
+#define SIMDACT_KERNEL(op, kind, ...) add_simdact_##kind(#op, &simdact_##op##_f32);
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
   add_table(simdact_peers::naive_table);
@@ -297,9 +301,14 @@ void collect_impls() {
 enum class Domain { kUniform, kWideTail, kUnit, kSigned, kDy, kLogUnit };
 
 Domain first_input_domain(const std::string& op, bool wide) {
-  if (op == "sigmoid_backward" || op == "softmax_backward") return Domain::kUnit;
-  if (op == "tanh_backward") return Domain::kSigned;
-  if (op == "log_softmax_backward") return Domain::kLogUnit;
+  const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
+  switch (k != nullptr ? k->first : simdact::facts::first::x) {
+    case simdact::facts::first::sigmoid_y:
+    case simdact::facts::first::softmax_y: return Domain::kUnit;
+    case simdact::facts::first::tanh_y: return Domain::kSigned;
+    case simdact::facts::first::log_softmax_y: return Domain::kLogUnit;
+    case simdact::facts::first::x: break;
+  }
   return wide ? Domain::kWideTail : Domain::kUniform;
 }
 

@@ -148,7 +148,7 @@ using simdact::active;
 
 extern "C" {
 
-#define SIMDACT_KERNEL(op, kind) SIMDACT_CAPI_##kind(op)
+#define SIMDACT_KERNEL(op, kind, ...) SIMDACT_CAPI_##kind(op)
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
 

@@ -8,7 +8,7 @@ extern const kernel_table scalar_table;
 const kernel_table scalar_table = {
     SIMDACT_ISA_SCALAR,
     "scalar",
-#define SIMDACT_KERNEL(op, kind) &scalar::op,
+#define SIMDACT_KERNEL(op, kind, ...) &scalar::op,
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
 };

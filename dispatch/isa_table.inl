@@ -18,7 +18,7 @@ extern const kernel_table SIMDACT_CAT(SIMDACT_ISA_NS, _table);
 const kernel_table SIMDACT_CAT(SIMDACT_ISA_NS, _table) = {
     SIMDACT_ISA_ENUM,
     SIMDACT_STR(SIMDACT_ISA_NS),
-#define SIMDACT_KERNEL(op, kind) &SIMDACT_ISA_NS::op<SIMDACT_ISA_ARCH>,
+#define SIMDACT_KERNEL(op, kind, ...) &SIMDACT_ISA_NS::op<SIMDACT_ISA_ARCH>,
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
 };

@@ -20,7 +20,7 @@ using rows_strided_fn = void (*)(const float* x, std::size_t ldx, float* y, std:
 struct kernel_table {
   simdact_isa isa;
   const char* name;
-#define SIMDACT_KERNEL(op, kind) kind##_fn op;
+#define SIMDACT_KERNEL(op, kind, ...) kind##_fn op;
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
 };

@@ -89,7 +89,7 @@ struct rows_strided_adapter {
 };
 
 inline const KernelCall kKernelCalls[] = {
-#define SIMDACT_KERNEL(op, kind) \
+#define SIMDACT_KERNEL(op, kind, ...) \
   {#op, #kind, kind##_adapter::inputs, kind##_adapter::rows, &kind##_adapter::call<&simdact_##op##_f32>},
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL

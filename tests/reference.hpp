@@ -1,11 +1,13 @@
 // The double-precision references and the ULP distance shared by every accuracy check: the gtest
 // suites (tests/util.hpp), the exhaustive sweep, the fuzzer and simdact_compare --peer-accuracy.
-// Header-only, no GoogleTest, no simdact: any program can include it.
+// Header-only, no GoogleTest, no library call: any program can include it.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+
+#include "kernels/facts.hpp"  // the ref column
 
 namespace simdact_test {
 
@@ -74,5 +76,55 @@ inline double silu_grad_scale(double x) {
 }
 inline double softplus_grad_scale(double x) { return sigmoid_ref(x); }
 inline double elu_grad_scale(double x, double alpha) { return x > 0 ? 1.0 : std::fabs(alpha) * std::exp(x); }
+
+// By the ref column of kernels/list.inc: the forward formula and the derivative's term scale (NaN for a
+// ref that has none: the callers only ask for the rows whose bound needs them).
+inline double forward_ref(simdact::facts::ref r, double x, double param) {
+  using simdact::facts::ref;
+  switch (r) {
+    case ref::sigmoid: return sigmoid_ref(x);
+    case ref::tanh: return tanh_ref(x);
+    case ref::gelu: return gelu_ref(x);
+    case ref::gelu_tanh: return gelu_tanh_ref(x);
+    case ref::silu: return silu_ref(x);
+    case ref::softplus: return softplus_ref(x);
+    case ref::elu: return elu_ref(x, param);
+    case ref::none: break;
+  }
+  return NAN;
+}
+// f'(x) in double (x not NaN; the limits at +-inf explicit): the derivative a grad kernel forms.
+inline double grad_ref(simdact::facts::ref r, double x, double param) {
+  using simdact::facts::ref;
+  if (std::isinf(x) && r != ref::elu && r != ref::softplus) return x > 0 ? 1.0 : 0.0;
+  switch (r) {
+    case ref::gelu: return 0.5 * std::erfc(-x * 0.70710678118654752440) + x * 0.39894228040143267794 * std::exp(-0.5 * x * x);
+    case ref::gelu_tanh: {
+      const double v = gelu_tanh_arg(x), dv = 1.5957691216057307 * (1.0 + 3.0 * 0.044715 * x * x);
+      return sigmoid_ref(v) + x * dv * sigmoid_slope_ref(v);
+    }
+    case ref::silu: return sigmoid_ref(x) + x * sigmoid_slope_ref(x);
+    case ref::softplus: return sigmoid_ref(x);
+    case ref::elu: return x > 0 ? 1.0 : param * std::exp(x);
+    case ref::sigmoid:
+    case ref::tanh:
+    case ref::none: break;
+  }
+  return NAN;
+}
+inline double grad_scale(simdact::facts::ref r, double x, double param) {
+  using simdact::facts::ref;
+  switch (r) {
+    case ref::gelu: return gelu_grad_scale(x);
+    case ref::gelu_tanh: return gelu_tanh_grad_scale(x);
+    case ref::silu: return silu_grad_scale(x);
+    case ref::softplus: return softplus_grad_scale(x);
+    case ref::elu: return elu_grad_scale(x, param);
+    case ref::sigmoid:
+    case ref::tanh:
+    case ref::none: break;
+  }
+  return NAN;
+}
 
 }  // namespace simdact_test

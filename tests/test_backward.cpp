@@ -1,7 +1,9 @@
 // Backward ops on every ISA: bit for bit the seed's formula evaluated in f32 (in the seed's order),
 // and consistent with the forward op: central finite differences of the forward formula in double.
 #include <cstdio>
+#include <iterator>
 
+#include "kernels/facts.hpp"
 #include "tests/util.hpp"
 
 namespace simdact_test {
@@ -121,31 +123,38 @@ TEST_P(Backward, FiniteDifferences) {
 // plus 2^-126 where the derivative is below FLT_MIN). Prints the worst figure per op where T >= 2^-100
 // (README).
 TEST_P(Backward, DerivativeErrorAgainstTermScale) {
+  // Every kernel of kernels/list.inc whose bound is grad, the _p kinds with their default parameter.
+  using grad_fn = simdact_status (*)(const float*, const float*, float*, size_t);
   struct Op {
     const char* name;
-    simdact_status (*fn)(const float*, const float*, float*, size_t);
-    double (*d)(double);
-    double (*scale)(double);
+    grad_fn fn;
+    simdact::facts::ref r;
+    double param;
   };
-  static const auto elu_b = [](const float* x, const float* dy, float* dx, size_t n) {
-    return simdact_elu_backward_f32(x, dy, dx, n, 1.0f);
+#define SIMDACT_GRAD_binary(op) +[](const float* x, const float* dy, float* dx, size_t n) { return simdact_##op##_f32(x, dy, dx, n); }
+#define SIMDACT_GRAD_binary_p(op)                                    \
+  +[](const float* x, const float* dy, float* dx, size_t n) {        \
+    return simdact_##op##_f32(x, dy, dx, n, simdact::facts::find(#op)->param); \
+  }
+#define SIMDACT_GRAD_unary(op) nullptr
+#define SIMDACT_GRAD_unary_p(op) nullptr
+#define SIMDACT_GRAD_rows(op) nullptr
+#define SIMDACT_GRAD_rows_binary(op) nullptr
+#define SIMDACT_GRAD_rows_strided(op) nullptr
+  static constexpr grad_fn fns[] = {
+#define SIMDACT_KERNEL(op, kind, ...) SIMDACT_GRAD_##kind(op),
+#include "kernels/list.inc"
+#undef SIMDACT_KERNEL
   };
-  const Op ops[] = {
-      {"gelu_backward", simdact_gelu_backward_f32,
-       [](double x) { return 0.5 * std::erfc(-x * 0.70710678118654752440) + x * 0.39894228040143267794 * std::exp(-0.5 * x * x); },
-       gelu_grad_scale},
-      {"gelu_tanh_backward", simdact_gelu_tanh_backward_f32,
-       [](double x) {
-         const double v = gelu_tanh_arg(x), dv = 1.5957691216057307 * (1.0 + 3.0 * 0.044715 * x * x);
-         return sigmoid_ref(v) + x * dv * sigmoid_slope_ref(v);
-       },
-       gelu_tanh_grad_scale},
-      {"silu_backward", simdact_silu_backward_f32, [](double x) { return sigmoid_ref(x) + x * sigmoid_slope_ref(x); },
-       silu_grad_scale},
-      {"softplus_backward", simdact_softplus_backward_f32, sigmoid_ref, softplus_grad_scale},
-      {"elu_backward", +elu_b, [](double x) { return x > 0 ? 1.0 : std::exp(x); },
-       [](double x) { return elu_grad_scale(x, 1.0); }},
-  };
+  std::vector<Op> ops;
+  for (std::size_t i = 0; i < std::size(simdact::facts::kKernels); ++i) {
+    const simdact::facts::kernel& k = simdact::facts::kKernels[i];
+    if (k.bound == simdact::facts::bound::grad) {
+      ASSERT_NE(fns[i], nullptr) << k.op << ": a grad bound on a kernel that is not element-wise binary";
+      ops.push_back({k.op, fns[i], k.ref, k.param});
+    }
+  }
+  ASSERT_FALSE(ops.empty());
   std::vector<float> x = uniform(1u << 18, -20.0f, 20.0f, 11);
   for (uint64_t b = 0; b < (uint64_t{1} << 32); b += 16384) {
     const float v = from_bits(static_cast<uint32_t>(b));
@@ -158,8 +167,8 @@ TEST_P(Backward, DerivativeErrorAgainstTermScale) {
     double worst = 0.0;
     float at = 0.0f;
     for (std::size_t i = 0; i < x.size(); ++i) {
-      const double t = op.scale(x[i]);
-      const double err = std::fabs(static_cast<double>(dx[i]) - op.d(x[i]));
+      const double t = grad_scale(op.r, x[i], op.param);
+      const double err = std::fabs(static_cast<double>(dx[i]) - grad_ref(op.r, x[i], op.param));
       ASSERT_LE(err, t * 0x1p-21 + 0x1p-126) << op.name << "/" << isa() << " at x = " << x[i];
       if (t >= 0x1p-100 && err / (t * 0x1p-24) > worst) worst = err / (t * 0x1p-24), at = x[i];  // away from FLT_MIN
     }

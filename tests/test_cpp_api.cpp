@@ -3,6 +3,7 @@
 // simdact::error / std::error_code; the ISA functions and simdact::scoped_isa. Its own executable
 // (simdact_cpp_api_tests): it needs nothing from the C-level test helpers.
 #include "dispatch/isa_list.hpp"
+#include "kernels/facts.hpp"
 #include "simdact/simdact.hpp"
 
 #include <gtest/gtest.h>
@@ -444,7 +445,7 @@ TEST(CppApi, WrapsEveryKernelOfTheList) {
   const std::set<std::string> wrapped(std::begin(simdact::detail::wrapped_kernels),
                                       std::end(simdact::detail::wrapped_kernels));
   const char* const listed[] = {
-#define SIMDACT_KERNEL(op, kind) #op,
+#define SIMDACT_KERNEL(op, kind, ...) #op,
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
   };
@@ -476,6 +477,13 @@ static_assert(noexcept(simdact::relu(nullptr, nullptr, 0, std::nothrow)), "nothr
 static_assert(noexcept(simdact::softmax_strided(nullptr, 0, nullptr, 0, 0, 0, std::nothrow)),
               "nothrow overloads are noexcept (rows_strided)");
 static_assert(simdact::default_elu_alpha == 1.0f, "ELU's default alpha is PyTorch's");
+// The defaults are the param column of kernels/list.inc, for the forward op and its backward.
+static_assert(simdact::default_leaky_slope == simdact::facts::find("leaky_relu")->param &&
+                  simdact::default_leaky_slope == simdact::facts::find("leaky_relu_backward")->param,
+              "simdact.hpp's leaky slope is kernels/list.inc's");
+static_assert(simdact::default_elu_alpha == simdact::facts::find("elu")->param &&
+                  simdact::default_elu_alpha == simdact::facts::find("elu_backward")->param,
+              "simdact.hpp's elu alpha is kernels/list.inc's");
 
 // ---------------------------------------------------------------------------------------------------
 // Errors

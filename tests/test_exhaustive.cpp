@@ -22,70 +22,80 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "dispatch/isa_list.hpp"
+#include "kernels/facts.hpp"
 #include "simdact/simdact.h"
 #include "tests/reference.hpp"
 
 namespace {
 
 // The references, one array per function (computed only for the selected ops).
-enum Ref { kSigmoid, kTanh, kGelu, kGeluTanh, kSilu, kSoftplus, kElu, kNumRefs };
+using simdact::facts::bound;
+using simdact::facts::ref;
+using forward_fn = simdact_status (*)(const float*, float*, size_t);
 
-simdact_status elu1(const float* x, float* y, size_t n) { return simdact_elu_f32(x, y, n, 1.0f); }
+// The swept ops: every unary kernel of kernels/list.inc with a ULP bound (ulp2, ulp4, ulp4_flush),
+// the _p kinds with their default parameter (elu: alpha = 1).
+#define SIMDACT_SWEEP_unary(op) +[](const float* x, float* y, size_t n) { return simdact_##op##_f32(x, y, n); }
+#define SIMDACT_SWEEP_unary_p(op) \
+  +[](const float* x, float* y, size_t n) { return simdact_##op##_f32(x, y, n, simdact::facts::find(#op)->param); }
+#define SIMDACT_SWEEP_binary(op) nullptr
+#define SIMDACT_SWEEP_binary_p(op) nullptr
+#define SIMDACT_SWEEP_rows(op) nullptr
+#define SIMDACT_SWEEP_rows_binary(op) nullptr
+#define SIMDACT_SWEEP_rows_strided(op) nullptr
+constexpr forward_fn kForwardFns[] = {
+#define SIMDACT_KERNEL(op, kind, ...) SIMDACT_SWEEP_##kind(op),
+#include "kernels/list.inc"
+#undef SIMDACT_KERNEL
+};
 
 struct Op {
   const char* name;
-  simdact_status (*fn)(const float*, float*, size_t);
-  Ref ref;
+  forward_fn fn;
+  ref r;
+  double param;
   bool fast;    // fast tier (4 ULP) or accurate (2 ULP)
   bool flushes; // subnormal results may be +0
+  size_t ref_slot;  // ops with the same formula and parameter share one array of reference values
 };
-const Op kOps[] = {
-    {"sigmoid", simdact_sigmoid_f32, kSigmoid, false, false},
-    {"sigmoid_fast", simdact_sigmoid_fast_f32, kSigmoid, true, true},
-    {"tanh", simdact_tanh_f32, kTanh, false, false},
-    {"tanh_fast", simdact_tanh_fast_f32, kTanh, true, false},
-    {"gelu", simdact_gelu_f32, kGelu, false, false},
-    {"gelu_tanh", simdact_gelu_tanh_f32, kGeluTanh, false, false},
-    {"silu", simdact_silu_f32, kSilu, false, false},
-    {"softplus", simdact_softplus_f32, kSoftplus, false, false},
-    {"elu", elu1, kElu, false, false},  // alpha = 1
-};
-constexpr int kNumOps = sizeof kOps / sizeof kOps[0];
-
-double reference(Ref r, float v) {
-  const double x = v;
-  switch (r) {
-    case kSigmoid: return simdact_test::sigmoid_ref(x);
-    case kTanh: return std::tanh(x);
-    case kGelu: return simdact_test::gelu_ref(x);
-    case kGeluTanh: return simdact_test::gelu_tanh_ref(x);
-    case kSilu: return simdact_test::silu_ref(x);
-    case kSoftplus: return simdact_test::softplus_ref(x);
-    case kElu: return simdact_test::elu_ref(x, 1.0);
-    default: return NAN;
+std::vector<Op> swept_ops() {
+  std::vector<Op> v;
+  for (size_t i = 0; i < std::size(simdact::facts::kKernels); ++i) {
+    const simdact::facts::kernel& k = simdact::facts::kKernels[i];
+    if (kForwardFns[i] == nullptr || !(k.bound == bound::ulp2 || k.bound == bound::ulp4 || k.bound == bound::ulp4_flush))
+      continue;
+    size_t slot = v.size();
+    for (size_t j = 0; j < v.size(); ++j)
+      if (v[j].r == k.ref && v[j].param == k.param) slot = std::min(slot, v[j].ref_slot);
+    v.push_back({k.op, kForwardFns[i], k.ref, k.param, k.bound != bound::ulp2, k.bound == bound::ulp4_flush, slot});
   }
+  return v;
 }
+const std::vector<Op> kOps = swept_ops();
+const int kNumOps = static_cast<int>(kOps.size());
 
 // The range of each function, checked on every input: sigmoid in [0, 1]; tanh in [-1, 1] with the
 // sign of x; gelu, gelu_tanh, silu and elu: the sign of x (or 0), |y| <= |x|, and above their minimum
 // (-0.17 resp. -0.2785 resp. -1); softplus: y >= 0 and y >= x.
-bool in_range(Ref r, float x, float y) {
+bool in_range(ref r, float x, float y) {
   const bool same_sign = y == 0.0f || std::signbit(y) == std::signbit(x);
   switch (r) {
-    case kSigmoid: return y >= 0.0f && y <= 1.0f;
-    case kTanh: return std::fabs(y) <= 1.0f && std::signbit(y) == std::signbit(x);
-    case kGelu:
-    case kGeluTanh: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -0.1701f;
-    case kSilu: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -0.27847f;
-    case kElu: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -1.0f;
-    case kSoftplus: return y >= 0.0f && y >= x;
-    default: return false;
+    case ref::sigmoid: return y >= 0.0f && y <= 1.0f;
+    case ref::tanh: return std::fabs(y) <= 1.0f && std::signbit(y) == std::signbit(x);
+    case ref::gelu:
+    case ref::gelu_tanh: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -0.1701f;
+    case ref::silu: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -0.27847f;
+    case ref::elu: return same_sign && std::fabs(y) <= std::fabs(x) && y >= -1.0f;
+    case ref::softplus: return y >= 0.0f && y >= x;
+    case ref::none: break;
   }
+  return false;  // a swept op needs its range here
 }
 
 using simdact_test::from_bits;
@@ -130,7 +140,7 @@ void check(const Op& op, const float* x, const float* y, const double* ref, size
       ++s.not_finite, s.at_bad = to_bits(xi);
       continue;
     }
-    if (!in_range(op.ref, xi, yi)) {
+    if (!in_range(op.r, xi, yi)) {
       ++s.out_of_range, s.at_bad = to_bits(xi);
       continue;
     }
@@ -177,7 +187,7 @@ int main() {
     if (simdact_isa_supported(isa)) isas.push_back(isa);
     else std::printf("exhaustive: %s SKIPPED (not compiled in or not supported by this CPU)\n", simdact_isa_name(isa));
   }
-  bool selected[kNumOps];
+  std::vector<char> selected(kOps.size());
   const char* ops = std::getenv("SIMDACT_EXHAUSTIVE_OPS");
   for (int o = 0; o < kNumOps; ++o) {
     selected[o] = true;
@@ -201,12 +211,9 @@ int main() {
   std::printf("exhaustive: the scalar ISA on every %zu-th of those inputs\n", scalar_every);
   std::vector<float> x(chunk), y(chunk), xs(chunk / scalar_every + threads + 1), ys(xs.size());
   std::vector<double> rs(xs.size());
-  std::vector<std::vector<double>> ref(kNumRefs);
-  bool need[kNumRefs] = {};
+  std::vector<std::vector<double>> ref(kOps.size());  // by ref_slot
   for (int o = 0; o < kNumOps; ++o)
-    if (selected[o]) need[kOps[o].ref] = true;
-  for (int r = 0; r < kNumRefs; ++r)
-    if (need[r]) ref[r].resize(chunk);
+    if (selected[o]) ref[kOps[o].ref_slot].resize(chunk);
   std::vector<Stats> stats(kNumOps * isas.size());
   std::vector<Stats> part(threads);
 
@@ -226,8 +233,8 @@ int main() {
       for (size_t i = b; i < e; ++i) {
         const float v = from_bits(static_cast<uint32_t>((base + i) * stride));
         x[i] = v;
-        for (int r = 0; r < kNumRefs; ++r)
-          if (need[r]) ref[r][i] = reference(static_cast<Ref>(r), v);
+        for (int o = 0; o < kNumOps; ++o)
+          if (!ref[o].empty()) ref[o][i] = simdact_test::forward_ref(kOps[o].r, v, kOps[o].param);
       }
     });
     for (size_t k = 0; k < isas.size(); ++k) {
@@ -247,7 +254,7 @@ int main() {
             size_t m = 0;
             for (size_t i = base * scalar_every; i < e; i += scalar_every, ++m) {
               xs[base + m] = x[i];
-              rs[base + m] = ref[op.ref][i];
+              rs[base + m] = ref[op.ref_slot][i];
             }
             if (op.fn(xs.data() + base, ys.data() + base, m) != SIMDACT_OK) part[t].bad_nan += 1u << 30;
             check(op, xs.data() + base, ys.data() + base, rs.data() + base, m, part[t]);
@@ -255,7 +262,7 @@ int main() {
         } else {
           parallel([&](size_t b, size_t e, unsigned t) {
             if (op.fn(x.data() + b, y.data() + b, e - b) != SIMDACT_OK) part[t].bad_nan += 1u << 30;
-            check(op, x.data() + b, y.data() + b, ref[op.ref].data() + b, e - b, part[t]);
+            check(op, x.data() + b, y.data() + b, ref[op.ref_slot].data() + b, e - b, part[t]);
           });
         }
         for (const Stats& p : part) stats[k * kNumOps + o].merge(p);

@@ -10,52 +10,30 @@
 #include <xmmintrin.h>
 #endif
 
+#include "kernels/facts.hpp"
 #include "tests/util.hpp"
 
 namespace simdact_test {
 namespace {
 
-// How a kernel's result may differ from the scalar oracle (the contract in kernels/simd_ops.hpp).
-enum class Accuracy {
-  exact,             // the formula in f32, same roundings: bit for bit (NaN: any NaN)
-  ulp2,              // <= 2 ULP for results >= FLT_MIN, 4 units of 2^-149 below: the accurate tier
-  ulp4,              // <= 4 ULP (units of 2^-149 below FLT_MIN): tanh_fast
-  ulp4_flush,        // <= 4 ULP for results >= FLT_MIN; below, +0 (flushed) or 4 units: sigmoid_fast
-  softmax,           // relative 2e-6 (plus 4 subnormal ULP absolute)
-  softmax_backward,  // the row's dot product is summed in another order: see tolerance below
-  log_softmax,       // absolute 2 ULP of max(|y|, 1); -inf exactly
-  tolerance,         // |got - oracle| <= tolerance() below (backward ops with a transcendental factor)
-};
+// How a kernel's result may differ from the scalar oracle, and what its inputs are: its row of
+// kernels/list.inc (kernels/facts.hpp).
+using simdact::facts::bound;
+using simdact::facts::first;
+using simdact::facts::ref;
 
-Accuracy accuracy_of(const std::string& op) {
-  if (op == "sigmoid" || op == "tanh" || op == "gelu" || op == "gelu_tanh" || op == "silu" || op == "softplus" ||
-      op == "elu")
-    return Accuracy::ulp2;
-  if (op == "softmax_strided") return Accuracy::softmax;
-  if (op == "log_softmax" || op == "log_softmax_strided") return Accuracy::log_softmax;
-  if (op == "log_softmax_backward" || op == "gelu_backward" || op == "gelu_tanh_backward" || op == "silu_backward" ||
-      op == "softplus_backward" || op == "elu_backward")
-    return Accuracy::tolerance;
-  if (op == "tanh_fast") return Accuracy::ulp4;
-  if (op == "sigmoid_fast") return Accuracy::ulp4_flush;
-  if (op == "softmax") return Accuracy::softmax;
-  if (op == "softmax_backward") return Accuracy::softmax_backward;
-  if (op == "sigmoid_backward" || op == "tanh_backward" || op == "relu" || op == "relu_backward" ||
-      op == "leaky_relu" || op == "leaky_relu_backward")
-    return Accuracy::exact;
-  ADD_FAILURE() << "kernel " << op << " has no accuracy class in tests/test_kernels.cpp";
-  return Accuracy::exact;
+const simdact::facts::kernel& facts_of(const std::string& op) {
+  const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
+  if (k == nullptr) {
+    ADD_FAILURE() << "kernel " << op << " is not in kernels/list.inc";
+    return simdact::facts::kKernels[0];
+  }
+  return *k;
 }
 
-// Backward ops whose first input is the forward output, with its range.
-bool takes_forward_output(const std::string& op) {
-  return op == "sigmoid_backward" || op == "tanh_backward" || op == "softmax_backward" || op == "log_softmax_backward";
-}
-
-bool is_row_op(const std::string& op) {
-  return op == "softmax" || op == "softmax_backward" || op == "log_softmax" || op == "log_softmax_backward" ||
-         op == "softmax_strided" || op == "log_softmax_strided";
-}
+// Backward ops whose first input is the forward output.
+bool takes_forward_output(const std::string& op) { return facts_of(op).first != first::x; }
+bool is_row_op(const std::string& op) { return simdact::facts::is_rows(facts_of(op).kind); }
 
 constexpr std::size_t kMaxLanes = 16, kUnroll = 4;
 constexpr float kParam = 0.01f;  // the _p kinds' parameter (leaky slope, elu alpha) in the generic tests
@@ -69,7 +47,7 @@ std::vector<std::size_t> lengths() {
 // Inputs: mostly ordinary values, with every float class mixed in (NaN, +-inf, +-0, subnormals, huge).
 std::vector<float> inputs(const std::string& op, std::size_t n, uint32_t seed, bool first) {
   std::vector<float> v = uniform(n, -30.0f, 30.0f, seed);
-  if (first && takes_forward_output(op)) v = uniform(n, op == "tanh_backward" ? -1.0f : 0.0f, 1.0f, seed);
+  if (first && takes_forward_output(op)) v = uniform(n, facts_of(op).first == first::tanh_y ? -1.0f : 0.0f, 1.0f, seed);
   if (!first) v = uniform(n, -2.0f, 2.0f, seed);
   if (is_row_op(op)) return v;  // special rows: test_softmax.cpp
   const std::vector<float> bits = random_bits(n, seed + 1);
@@ -83,22 +61,22 @@ std::vector<float> inputs(const std::string& op, std::size_t n, uint32_t seed, b
 
 void compare(const std::string& op, const char* isa, const std::vector<float>& got, const std::vector<float>& want,
              const std::vector<float>& tol, const std::string& what) {
-  const Accuracy acc = accuracy_of(op);
+  const bound acc = facts_of(op).bound;
   int failures = 0;
   for (std::size_t i = 0; i < got.size() && failures < 5; ++i) {
     const float g = got[i], w = want[i];
     bool ok;
     if (std::isnan(w) || std::isnan(g)) {
       ok = std::isnan(w) && std::isnan(g);
-    } else if (acc == Accuracy::exact) {
+    } else if (acc == bound::exact) {
       ok = to_bits(g) == to_bits(w);
-    } else if (acc == Accuracy::ulp2) {
+    } else if (acc == bound::ulp2) {
       ok = ulp_error(g, w) <= (std::fabs(w) >= 0x1p-126f ? 2.0 : 4.0);
-    } else if (acc == Accuracy::ulp4) {
+    } else if (acc == bound::ulp4) {
       ok = ulp_error(g, w) <= 4.0;
     } else if (std::isinf(w) || std::isinf(g)) {
       ok = g == w;  // infinities exactly (log_softmax's -inf entries; dy * f'(x) overflowing)
-    } else if (acc == Accuracy::ulp4_flush) {
+    } else if (acc == bound::ulp4_flush) {
       ok = ulp_error(g, w) <= 4.0 || (std::fabs(w) < 0x1p-126f && g == 0.0f);
     } else {
       ok = std::fabs(static_cast<double>(g) - w) <= tol[i];
@@ -137,7 +115,7 @@ struct Call {
 
 const std::vector<Call>& calls() {
   static const std::vector<Call> v = {
-#define SIMDACT_KERNEL(op, kind) SIMDACT_CALL_##kind(op)
+#define SIMDACT_KERNEL(op, kind, ...) SIMDACT_CALL_##kind(op)
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
   };
@@ -148,13 +126,13 @@ const std::vector<Call>& calls() {
 std::vector<float> tolerance(const Call& c, const std::vector<float>& a, const std::vector<float>& b,
                              const std::vector<float>& want, std::size_t cols) {
   std::vector<float> tol(want.size(), 0.0f);
-  const Accuracy acc = accuracy_of(c.op);
-  if (acc == Accuracy::softmax) {
+  const bound acc = facts_of(c.op).bound;
+  if (acc == bound::softmax) {
     for (std::size_t i = 0; i < want.size(); ++i) tol[i] = 2e-6f * std::fabs(want[i]) + 4 * 0x1p-149f;
-  } else if (acc == Accuracy::log_softmax) {
+  } else if (acc == bound::log_softmax) {
     for (std::size_t i = 0; i < want.size(); ++i)
       tol[i] = 2.0f * std::ldexp(1.0f, std::ilogb(std::max(std::fabs(want[i]), 1.0f)) - 23);
-  } else if (c.op == "log_softmax_backward") {
+  } else if (acc == bound::log_softmax_backward) {
     // dx = dy - e^y S: e^y within 0.9 ULP, S = sum(dy) summed in float blocks (2^-22 sum|dy|), one FMA.
     for (std::size_t r = 0; r < want.size() / cols; ++r) {
       double mag = 0.0;
@@ -163,19 +141,20 @@ std::vector<float> tolerance(const Call& c, const std::vector<float>& a, const s
         tol[j] = static_cast<float>(std::fabs(want[j]) * 0x1p-23 + (std::exp(static_cast<double>(a[j])) * 0x1p-21 + 0x1p-148) * mag +
                                     4 * 0x1p-149);
     }
-  } else if (acc == Accuracy::tolerance) {
+  } else if (acc == bound::grad) {
     // dx = dy f'(x): 2^-21 |dy| T(x), T the sum of the magnitudes of f''s terms (tests/reference.hpp).
+    const ref r = facts_of(c.op).ref;
     for (std::size_t i = 0; i < want.size(); ++i) {
       const double x = a[i];
-      const double t = c.op == "gelu_backward"        ? gelu_grad_scale(x)
-                       : c.op == "gelu_tanh_backward" ? gelu_tanh_grad_scale(x)
-                       : c.op == "silu_backward"      ? silu_grad_scale(x)
-                       : c.op == "softplus_backward"  ? softplus_grad_scale(x)
-                                                      : elu_grad_scale(x, kParam);
+      const double t = grad_scale(r, x, kParam);
+      if (std::isnan(t) && !std::isnan(x)) {
+        ADD_FAILURE() << c.op << ": a grad kernel without a derivative scale (tests/reference.hpp)";
+        break;
+      }
       // f'(x) is formed in float: relative accuracy down to FLT_MIN, absolute 2^-126 below.
       tol[i] = static_cast<float>(std::fabs(static_cast<double>(b[i])) * (t * 0x1p-21 + 0x1p-126) + 4 * 0x1p-149);
     }
-  } else if (c.op == "softmax_backward") {
+  } else if (acc == bound::softmax_backward) {
     // dx = y (dy - s): s = sum(dy*y) is summed in double by the oracle and in float blocks moved into
     // a double by the SIMD kernels, so s differs by at most ~2^-22 sum|dy*y|; then two f32 roundings.
     for (std::size_t r = 0; r < want.size() / cols; ++r) {
@@ -197,11 +176,11 @@ class Kernels : public IsaTest {
   // Runs c on n elements at a given float offset from an aligned start, on the ISA and on the oracle.
   void check(const Call& c, std::size_t n, std::size_t cols, std::size_t offset, uint32_t seed) {
     std::vector<float> a0 = inputs(c.op, n, seed, true), b0 = inputs(c.op, n, seed + 7, false);
-    if (c.op == "softmax_backward") {  // the first input is a softmax output: rows summing to 1
+    if (facts_of(c.op).first == first::softmax_y) {  // a softmax output: rows summing to 1
       std::vector<float> x = uniform(n, -5.0f, 5.0f, seed + 3);
       oracle([&] { ASSERT_EQ(simdact_softmax_f32(x.data(), a0.data(), n / cols, cols), SIMDACT_OK); });
     }
-    if (c.op == "log_softmax_backward") {  // the first input is a log-softmax output
+    if (facts_of(c.op).first == first::log_softmax_y) {  // a log-softmax output
       std::vector<float> x = uniform(n, -5.0f, 5.0f, seed + 3);
       oracle([&] { ASSERT_EQ(simdact_log_softmax_f32(x.data(), a0.data(), n / cols, cols), SIMDACT_OK); });
     }

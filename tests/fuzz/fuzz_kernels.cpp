@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "dispatch/isa_list.hpp"
+#include "kernels/facts.hpp"
 #include "simdact/simdact.h"
 #include "tests/kernel_calls.hpp"
 #include "tests/reference.hpp"
@@ -57,52 +58,9 @@
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Bounds, by kernel name.
-
-enum Bound { kExact, kUlp2, kUlp4, kUlp4Flush, kSoftmax, kSoftmaxBackward, kLogSoftmax, kLogSoftmaxBackward, kGrad, kNoBound };
-enum Ref { kNoRef, kSigmoidRef, kTanhRef, kGeluRef, kGeluTanhRef, kSiluRef, kSoftplusRef, kEluRef };
-
-constexpr bool streq(const char* a, const char* b) {
-  while (*a != '\0' && *a == *b) ++a, ++b;
-  return *a == *b;
-}
-constexpr Bound bound_of(const char* op) {
-  return streq(op, "relu") || streq(op, "relu_backward") || streq(op, "leaky_relu") ||
-                 streq(op, "leaky_relu_backward") || streq(op, "sigmoid_backward") || streq(op, "tanh_backward")
-             ? kExact
-         : streq(op, "sigmoid") || streq(op, "tanh") || streq(op, "gelu") || streq(op, "gelu_tanh") ||
-                 streq(op, "silu") || streq(op, "softplus") || streq(op, "elu")
-             ? kUlp2
-         : streq(op, "tanh_fast")                    ? kUlp4
-         : streq(op, "sigmoid_fast")                 ? kUlp4Flush
-         : streq(op, "softmax") || streq(op, "softmax_strided") ? kSoftmax
-         : streq(op, "log_softmax") || streq(op, "log_softmax_strided") ? kLogSoftmax
-         : streq(op, "log_softmax_backward") ? kLogSoftmaxBackward
-         : streq(op, "gelu_backward") || streq(op, "gelu_tanh_backward") || streq(op, "silu_backward") ||
-                 streq(op, "softplus_backward") || streq(op, "elu_backward")
-             ? kGrad
-         : streq(op, "softmax_backward")             ? kSoftmaxBackward
-                                                     : kNoBound;
-}
-constexpr Ref ref_of(const char* op) {
-  return streq(op, "sigmoid") || streq(op, "sigmoid_fast") ? kSigmoidRef
-         : streq(op, "tanh") || streq(op, "tanh_fast")     ? kTanhRef
-         : streq(op, "gelu") || streq(op, "gelu_backward") ? kGeluRef
-         : streq(op, "gelu_tanh") || streq(op, "gelu_tanh_backward") ? kGeluTanhRef
-         : streq(op, "silu") || streq(op, "silu_backward") ? kSiluRef
-         : streq(op, "softplus") || streq(op, "softplus_backward") ? kSoftplusRef
-         : streq(op, "elu") || streq(op, "elu_backward") ? kEluRef
-                                                            : kNoRef;
-}
-
-#define SIMDACT_KERNEL(op, kind)                                                                             \
-  static_assert(bound_of(#op) != kNoBound, "kernels/list.inc: kernel '" #op "' has no error bound in "      \
-                                           "tests/fuzz/fuzz_kernels.cpp (bound_of): give it its contract's"); \
-  static_assert((bound_of(#op) != kUlp2 && bound_of(#op) != kUlp4 && bound_of(#op) != kUlp4Flush) ||        \
-                    ref_of(#op) != kNoRef,                                                                   \
-                "kernels/list.inc: kernel '" #op "' has a ULP bound but no double reference (ref_of)");
-#include "kernels/list.inc"
-#undef SIMDACT_KERNEL
+// Bounds and references: each kernel's row of kernels/list.inc (kernels/facts.hpp).
+using simdact::facts::bound;
+using simdact::facts::ref;
 
 // ---------------------------------------------------------------------------------------------
 // One entry per kernel: the adapters of tests/kernel_calls.hpp plus the kernel's bound and reference.
@@ -113,14 +71,14 @@ struct Kernel {
   const char* name;
   int inputs;
   bool rows;
-  Bound bound;
-  Ref ref;
+  simdact::facts::bound bound;
+  simdact::facts::ref ref;
   call_fn call;
 };
 
 const Kernel kKernels[] = {
-#define SIMDACT_KERNEL(op, kind)                                                                           \
-  {#op, simdact_test::kind##_adapter::inputs, simdact_test::kind##_adapter::rows, bound_of(#op), ref_of(#op), \
+#define SIMDACT_KERNEL(op, kind, bound_, ref_, ...)                                                  \
+  {#op, simdact_test::kind##_adapter::inputs, simdact_test::kind##_adapter::rows, bound::bound_, ref::ref_, \
    &simdact_test::kind##_adapter::call<&simdact_##op##_f32>},
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
@@ -287,33 +245,10 @@ Result run(const Case& c, const char* isa) {
 // The first input and the second as the kernel saw them.
 const std::vector<float>& input_b(const Case& c) { return c.aliasing == 3 ? c.a : c.b; }
 
-// The double reference of a forward op (tests/reference.hpp); elu with the case's alpha.
-double forward_ref(Ref r, float xf) {
-  const double x = xf;
-  switch (r) {
-    case kSigmoidRef: return sigmoid_ref(x);
-    case kTanhRef: return std::tanh(x);
-    case kGeluRef: return simdact_test::gelu_ref(x);
-    case kGeluTanhRef: return simdact_test::gelu_tanh_ref(x);
-    case kSiluRef: return simdact_test::silu_ref(x);
-    case kSoftplusRef: return simdact_test::softplus_ref(x);
-    case kEluRef: return simdact_test::elu_ref(x, kernel_param());
-    default: return NAN;
-  }
-}
-
-// T(x) of a backward op (tests/reference.hpp) and its tolerance 2^-21 |dy| T + 2^-126 |dy| + 4 x 2^-149.
-double grad_scale(const Case& c, std::size_t i) {
-  const double x = c.a[i];
-  switch (c.k->ref) {
-    case kGeluRef: return simdact_test::gelu_grad_scale(x);
-    case kGeluTanhRef: return simdact_test::gelu_tanh_grad_scale(x);
-    case kSiluRef: return simdact_test::silu_grad_scale(x);
-    case kSoftplusRef: return simdact_test::softplus_grad_scale(x);
-    case kEluRef: return simdact_test::elu_grad_scale(x, kernel_param());
-    default: return NAN;
-  }
-}
+// The double reference of a forward op and T(x) of a backward op (tests/reference.hpp, by the row's ref);
+// elu with the case's alpha. The tolerance of a backward op: 2^-21 |dy| T + 2^-126 |dy| + 4 x 2^-149.
+double forward_ref(simdact::facts::ref r, float xf) { return simdact_test::forward_ref(r, xf, kernel_param()); }
+double grad_scale(const Case& c, std::size_t i) { return simdact_test::grad_scale(c.k->ref, c.a[i], kernel_param()); }
 double grad_tol(const Case& c, std::size_t i) {
   const double dy = std::fabs(static_cast<double>(input_b(c)[i]));
   return dy * (grad_scale(c, i) * 0x1p-21 + 0x1p-126) + 4 * 0x1p-149;
@@ -325,7 +260,7 @@ void compare(const Case& c, const char* isa, const Result& got, const Result& wa
   const std::vector<float>& b = input_b(c);
   // softmax_backward: per row, the double dot product S and the allowed deviation of the kernel's.
   std::vector<double> row_s, row_dev;
-  if (c.k->bound == kSoftmaxBackward) {
+  if (c.k->bound == bound::softmax_backward) {
     const std::size_t cols = c.d1;
     for (std::size_t r = 0; r < c.d0; ++r) {
       double mag = 0.0, sum = 0.0;
@@ -338,7 +273,7 @@ void compare(const Case& c, const char* isa, const Result& got, const Result& wa
     }
   }
   std::vector<double> row_tol;  // log_softmax_backward
-  if (c.k->bound == kLogSoftmaxBackward) {
+  if (c.k->bound == bound::log_softmax_backward) {
     const std::size_t cols = c.d1;
     for (std::size_t r = 0; r < c.d0; ++r) {
       double mag = 0.0;
@@ -352,7 +287,7 @@ void compare(const Case& c, const char* isa, const Result& got, const Result& wa
   }
   for (std::size_t i = 0; i < c.n; ++i) {
     const float g = got.out[i], w = want.out[i];
-    if (c.k->bound == kSoftmaxBackward && std::isfinite(row_s[i / c.d1])) {
+    if (c.k->bound == bound::softmax_backward && std::isfinite(row_s[i / c.d1])) {
       const std::size_t r = i / c.d1;
       if (!softmax_backward_allows(g, c.a[i], b[i], row_s[r], row_dev[r]))
         fail(c, isa, "softmax_backward: outside the f32 formula's range over its dot product's bound", i, g, w);
@@ -360,48 +295,46 @@ void compare(const Case& c, const char* isa, const Result& got, const Result& wa
     }
     if (std::isnan(g) || std::isnan(w)) {
       // dy = +-inf times a derivative below FLT_MIN: its float value may be 0 (NaN) or not (inf).
-      const bool tiny_factor = c.k->bound == kGrad && std::isinf(b[i]) && !(grad_scale(c, i) >= 0x1p-125);
+      const bool tiny_factor = c.k->bound == bound::grad && std::isinf(b[i]) && !(grad_scale(c, i) >= 0x1p-125);
       if (!(std::isnan(g) && std::isnan(w)) && !tiny_factor) fail(c, isa, "NaN-ness differs from the oracle", i, g, w);
       continue;
     }
     switch (c.k->bound) {
-      case kExact:
+      case bound::exact:
         if (to_bits(g) != to_bits(w)) fail(c, isa, "not bit-identical to the oracle", i, g, w);
         break;
-      case kUlp2:
-      case kUlp4:
-      case kUlp4Flush: {
+      case bound::ulp2:
+      case bound::ulp4:
+      case bound::ulp4_flush: {
         const double ref = forward_ref(c.k->ref, c.a[i]);
         const bool normal = std::fabs(ref) >= 0x1p-126;
-        const double bound = normal ? (c.k->bound == kUlp2 ? 2.0 : 4.0) : 4.0;
-        const bool flushed = c.k->bound == kUlp4Flush && !normal && g == 0.0f && !std::signbit(g);
-        if (!(ulp_error(g, ref) <= bound) && !flushed) fail(c, isa, "ULP error above the bound", i, g, w);
+        const double ulps = normal ? (c.k->bound == bound::ulp2 ? 2.0 : 4.0) : 4.0;
+        const bool flushed = c.k->bound == bound::ulp4_flush && !normal && g == 0.0f && !std::signbit(g);
+        if (!(ulp_error(g, ref) <= ulps) && !flushed) fail(c, isa, "ULP error above the bound", i, g, w);
         if (!(ulp_error(w, ref) <= 0.5 + 0x1p-20)) fail(c, "scalar", "the oracle is off by more than 0.5 ULP", i, w, w);
         break;
       }
-      case kSoftmax:
+      case bound::softmax:
         if (g != w && !(std::fabs(static_cast<double>(g) - w) <= 4e-6 * std::fabs(w) + 4 * 0x1p-149))
           fail(c, isa, "softmax: relative error above 4e-6", i, g, w);
         break;
-      case kSoftmaxBackward:  // a row holding inf or NaN (the others are checked above): the oracle's values
+      case bound::softmax_backward:  // a row holding inf or NaN (the others are checked above): the oracle's values
         if (g != w) fail(c, isa, "softmax_backward: a row with inf/NaN differs from the oracle", i, g, w);
         break;
-      case kLogSoftmax:  // absolute 2 ULP of max(|y|, 1) against the truth: 2.5 against the oracle
+      case bound::log_softmax:  // absolute 2 ULP of max(|y|, 1) against the truth: 2.5 against the oracle
         if (g != w && !(std::fabs(static_cast<double>(g) - w) <=
                         2.5 * std::ldexp(1.0, std::ilogb(std::max(std::fabs(w), 1.0f)) - 23)))
           fail(c, isa, "log_softmax: absolute error above 2 ULP of max(|y|, 1)", i, g, w);
         break;
-      case kLogSoftmaxBackward:  // the interval [w - tol, w + tol] may reach beyond the float range
+      case bound::log_softmax_backward:  // the interval [w - tol, w + tol] may reach beyond the float range
         if (g != w && !(std::fabs(static_cast<double>(g) - w) <= row_tol[i]) &&
             !(g == INFINITY && w + row_tol[i] > FLT_MAX) && !(g == -INFINITY && w - row_tol[i] < -FLT_MAX))
           fail(c, isa, "log_softmax_backward: error above 2^-23 |dx| + 2^-21 e^y sum|dy|", i, g, w);
         break;
-      case kGrad:
+      case bound::grad:
         if (g != w && !(std::fabs(static_cast<double>(g) - w) <= grad_tol(c, i)))
           fail(c, isa, "backward: error above 2^-21 |dy| T(x) + 2^-126 |dy|", i, g, w);
         break;
-      case kNoBound:
-        __builtin_trap();
     }
   }
 }

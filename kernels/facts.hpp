@@ -1,0 +1,48 @@
+// The facts of each kernel of kernels/list.inc (its row: kind, accuracy bound, double reference, first
+// input, default parameter) as C++ data: what the tests, the fuzzer and the benchmarks read instead of
+// deciding anything by the kernel's name.
+#pragma once
+
+#include <cstring>
+
+namespace simdact {
+namespace facts {
+
+enum class kind { unary, binary, unary_p, binary_p, rows, rows_binary, rows_strided };
+enum class bound { exact, ulp2, ulp4, ulp4_flush, softmax, softmax_backward, log_softmax, log_softmax_backward, grad };
+enum class ref { none, sigmoid, tanh, gelu, gelu_tanh, silu, softplus, elu };
+enum class first { x, sigmoid_y, tanh_y, softmax_y, log_softmax_y };
+
+struct kernel {
+  const char* op;
+  facts::kind kind;
+  facts::bound bound;
+  facts::ref ref;
+  facts::first first;  // x, or the forward output a backward op takes
+  float param;         // the _p kinds' default parameter, else 0
+};
+
+inline constexpr kernel kKernels[] = {
+#define SIMDACT_KERNEL(op, kind_, bound_, ref_, first_, param_) \
+  {#op, kind::kind_, bound::bound_, ref::ref_, first::first_, param_},
+#include "kernels/list.inc"
+#undef SIMDACT_KERNEL
+};
+
+constexpr bool is_rows(kind k) { return k == kind::rows || k == kind::rows_binary || k == kind::rows_strided; }
+constexpr bool has_param(kind k) { return k == kind::unary_p || k == kind::binary_p; }
+
+constexpr bool streq(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+// The row of `op`; nullptr for a name that is not a kernel.
+constexpr const kernel* find(const char* op) {
+  for (const kernel& k : kKernels)
+    if (streq(k.op, op)) return &k;
+  return nullptr;
+}
+
+}  // namespace facts
+}  // namespace simdact

@@ -4,21 +4,16 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/formulas.hpp"
+
 namespace simdact {
 namespace scalar {
 namespace {
 
-// exp of an argument clamped to [-200, 200]: no overflow or underflow, so glibc never sets errno
-// or raises FE_OVERFLOW/FE_UNDERFLOW; e^-200 (1.4e-87) is far below the smallest float.
-double exp_clamped(double d) { return std::exp(d < -200.0 ? -200.0 : (d > 200.0 ? 200.0 : d)); }
+// The double formulas: kernels/formulas.hpp (the tests measure every ISA against the same ones).
+using formulas::exp_clamped;
 
-float sigmoid1(float xf) {
-  if (std::isnan(xf)) return xf;
-  const double x = xf;
-  if (x >= 0) return static_cast<float>(1.0 / (1.0 + exp_clamped(-x)));
-  const double e = exp_clamped(x);
-  return static_cast<float>(e / (1.0 + e));
-}
+float sigmoid1(float xf) { return std::isnan(xf) ? xf : static_cast<float>(formulas::sigmoid(xf)); }
 
 // (x > 0) as a float factor, NaN for a NaN x so that NaN propagates through the backward ops.
 // Written as selects, not branches, so the compiler vectorises the loops (SSE2 on the baseline).
@@ -45,7 +40,7 @@ void sigmoid_backward(const float* y, const float* dy, float* dx, std::size_t n)
 }
 
 void tanh(const float* x, float* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(std::tanh(static_cast<double>(x[i])));
+  for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(formulas::tanh(static_cast<double>(x[i])));
 }
 
 void tanh_fast(const float* x, float* y, std::size_t n) { tanh(x, y, n); }
@@ -165,46 +160,6 @@ void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_
 
 namespace {
 
-constexpr double kInvSqrt2 = 0.70710678118654752440;
-constexpr double kInvSqrt2Pi = 0.39894228040143267794;
-constexpr double kGeluTanhK1 = 1.5957691216057307;   // 2 sqrt(2/pi)
-constexpr double kGeluTanhC = 0.044715;
-
-// sigmoid(v) and sigmoid(v) (1 - sigmoid(v)) in double, stable for any v (e = e^-|v| <= 1).
-double sigmoid_d(double v) {
-  if (v >= 0) return 1.0 / (1.0 + exp_clamped(-v));
-  const double e = exp_clamped(v);
-  return e / (1.0 + e);
-}
-double sigmoid_slope_d(double v) {
-  if (std::fabs(v) > 200.0) return 0.0;  // e^-200 would be wrong where a huge factor multiplies it
-  const double e = std::exp(-std::fabs(v));
-  return e / ((1.0 + e) * (1.0 + e));
-}
-
-// The forward formulas in double; x is not NaN. Limits at -inf taken explicitly (x * 0 is NaN).
-double gelu_d(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : 0.5 * x * std::erfc(-x * kInvSqrt2); }
-double gelu_tanh_arg(double x) { return kGeluTanhK1 * (x + kGeluTanhC * x * x * x); }
-double gelu_tanh_d(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : x * sigmoid_d(gelu_tanh_arg(x)); }
-double silu_d(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : x * sigmoid_d(x); }
-double softplus_d(double x) { return (x > 0 ? x : 0.0) + std::log1p(exp_clamped(-std::fabs(x))); }
-
-// The derivatives in double; x is not NaN.
-double gelu_grad_d(double x) {
-  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-  return 0.5 * std::erfc(-x * kInvSqrt2) + x * kInvSqrt2Pi * exp_clamped(-0.5 * x * x);
-}
-double gelu_tanh_grad_d(double x) {
-  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-  const double v = gelu_tanh_arg(x);
-  const double dv = kGeluTanhK1 * (1.0 + 3.0 * kGeluTanhC * x * x);
-  return sigmoid_d(v) + x * dv * sigmoid_slope_d(v);
-}
-double silu_grad_d(double x) {
-  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-  return sigmoid_d(x) + x * sigmoid_slope_d(x);
-}
-
 template <class F>
 void map1(const float* x, float* y, std::size_t n, F f) {
   for (std::size_t i = 0; i < n; ++i) y[i] = std::isnan(x[i]) ? x[i] : static_cast<float>(f(static_cast<double>(x[i])));
@@ -221,18 +176,22 @@ void map_grad(const float* x, const float* dy, float* dx, std::size_t n, F f) {
 
 }  // namespace
 
-void gelu(const float* x, float* y, std::size_t n) { map1(x, y, n, gelu_d); }
-void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n) { map_grad(x, dy, dx, n, gelu_grad_d); }
-void gelu_tanh(const float* x, float* y, std::size_t n) { map1(x, y, n, gelu_tanh_d); }
+void gelu(const float* x, float* y, std::size_t n) { map1(x, y, n, formulas::gelu); }
+void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n) { map_grad(x, dy, dx, n, formulas::gelu_grad); }
+void gelu_tanh(const float* x, float* y, std::size_t n) { map1(x, y, n, formulas::gelu_tanh); }
 void gelu_tanh_backward(const float* x, const float* dy, float* dx, std::size_t n) {
-  map_grad(x, dy, dx, n, gelu_tanh_grad_d);
+  map_grad(x, dy, dx, n, formulas::gelu_tanh_grad);
 }
-void silu(const float* x, float* y, std::size_t n) { map1(x, y, n, silu_d); }
-void silu_backward(const float* x, const float* dy, float* dx, std::size_t n) { map_grad(x, dy, dx, n, silu_grad_d); }
-void softplus(const float* x, float* y, std::size_t n) { map1(x, y, n, softplus_d); }
-void softplus_backward(const float* x, const float* dy, float* dx, std::size_t n) { map_grad(x, dy, dx, n, sigmoid_d); }
+void silu(const float* x, float* y, std::size_t n) { map1(x, y, n, formulas::silu); }
+void silu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
+  map_grad(x, dy, dx, n, formulas::silu_grad);
+}
+void softplus(const float* x, float* y, std::size_t n) { map1(x, y, n, formulas::softplus); }
+void softplus_backward(const float* x, const float* dy, float* dx, std::size_t n) {
+  map_grad(x, dy, dx, n, formulas::softplus_grad);
+}
 void elu(const float* x, float* y, std::size_t n, float alpha) {
-  map1(x, y, n, [alpha](double v) { return v > 0 ? v : static_cast<double>(alpha) * std::expm1(v < -200.0 ? -200.0 : v); });
+  map1(x, y, n, [alpha](double v) { return formulas::elu(v, alpha); });
 }
 void elu_backward(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
   // e^x rounded to float first, as the SIMD kernels form it (0 below x = -103.97: alpha = +-inf then

@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/facts.hpp"  // the ref column
+#include "kernels/facts.hpp"     // the ref column
+#include "kernels/formulas.hpp"  // the double formulas
 
 namespace simdact_test {
 
@@ -34,40 +35,29 @@ inline double ulp_error(float y, double ref) {
   return std::fabs(static_cast<double>(y) - ref) / std::ldexp(1.0, e - 24);
 }
 
-// The formulas in double precision (the seed's, evaluated without overflow).
-inline double sigmoid_ref(double x) {
-  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1.0 + e);
-}
-inline double tanh_ref(double x) { return std::tanh(x); }
-
-// The ops of issue #7, as kernels/scalar.cpp evaluates them (x not NaN; the -inf limits explicit).
-inline double gelu_ref(double x) {
-  return std::isinf(x) ? (x > 0 ? x : -0.0) : 0.5 * x * std::erfc(-x * 0.70710678118654752440);
-}
-inline double gelu_tanh_arg(double x) { return 1.5957691216057307 * (x + 0.044715 * x * x * x); }
-inline double gelu_tanh_ref(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : x * sigmoid_ref(gelu_tanh_arg(x)); }
-inline double silu_ref(double x) { return std::isinf(x) ? (x > 0 ? x : -0.0) : x * sigmoid_ref(x); }
-inline double softplus_ref(double x) {
-  return (x > 0 ? x : 0.0) + std::log1p(std::exp(-std::fabs(x)));
-}
-inline double elu_ref(double x, double alpha) { return x > 0 ? x : alpha * std::expm1(x); }
+// The formulas in double precision: kernels/formulas.hpp, the one copy the scalar kernels round.
+inline double sigmoid_ref(double x) { return simdact::formulas::sigmoid(x); }
+inline double tanh_ref(double x) { return simdact::formulas::tanh(x); }
+inline double gelu_ref(double x) { return simdact::formulas::gelu(x); }
+inline double gelu_tanh_arg(double x) { return simdact::formulas::gelu_tanh_arg(x); }
+inline double gelu_tanh_ref(double x) { return simdact::formulas::gelu_tanh(x); }
+inline double silu_ref(double x) { return simdact::formulas::silu(x); }
+inline double softplus_ref(double x) { return simdact::formulas::softplus(x); }
+inline double elu_ref(double x, double alpha) { return simdact::formulas::elu(x, alpha); }
+inline double sigmoid_slope_ref(double v) { return simdact::formulas::sigmoid_slope(v); }
 
 // The scale of a derivative's terms, T(x) >= |f'(x)|: the sum of the magnitudes of the terms of f'
 // (gelu: Phi + x phi; gelu_tanh and silu: s + x v' s (1 - s)). A backward kernel's error bound is
 // relative to |dy| T(x): where the terms cancel (the derivative's zero), only this much is meaningful.
-inline double sigmoid_slope_ref(double v) {
-  const double e = std::exp(-std::fabs(v));
-  return e / ((1.0 + e) * (1.0 + e));
-}
 inline double gelu_grad_scale(double x) {
   if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-  return 0.5 * std::erfc(-x * 0.70710678118654752440) + std::fabs(x) * 0.39894228040143267794 * std::exp(-0.5 * x * x);
+  using namespace simdact::formulas;
+  return 0.5 * std::erfc(-x * kInvSqrt2) + std::fabs(x) * kInvSqrt2Pi * std::exp(-0.5 * x * x);
 }
 inline double gelu_tanh_grad_scale(double x) {
   if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-  const double v = gelu_tanh_arg(x), dv = 1.5957691216057307 * (1.0 + 3.0 * 0.044715 * x * x);
+  using namespace simdact::formulas;
+  const double v = gelu_tanh_arg(x), dv = kGeluTanhK1 * (1.0 + 3.0 * kGeluTanhC * x * x);
   return sigmoid_ref(v) + std::fabs(x * dv) * sigmoid_slope_ref(v);
 }
 inline double silu_grad_scale(double x) {
@@ -96,16 +86,12 @@ inline double forward_ref(simdact::facts::ref r, double x, double param) {
 // f'(x) in double (x not NaN; the limits at +-inf explicit): the derivative a grad kernel forms.
 inline double grad_ref(simdact::facts::ref r, double x, double param) {
   using simdact::facts::ref;
-  if (std::isinf(x) && r != ref::elu && r != ref::softplus) return x > 0 ? 1.0 : 0.0;
   switch (r) {
-    case ref::gelu: return 0.5 * std::erfc(-x * 0.70710678118654752440) + x * 0.39894228040143267794 * std::exp(-0.5 * x * x);
-    case ref::gelu_tanh: {
-      const double v = gelu_tanh_arg(x), dv = 1.5957691216057307 * (1.0 + 3.0 * 0.044715 * x * x);
-      return sigmoid_ref(v) + x * dv * sigmoid_slope_ref(v);
-    }
-    case ref::silu: return sigmoid_ref(x) + x * sigmoid_slope_ref(x);
-    case ref::softplus: return sigmoid_ref(x);
-    case ref::elu: return x > 0 ? 1.0 : param * std::exp(x);
+    case ref::gelu: return simdact::formulas::gelu_grad(x);
+    case ref::gelu_tanh: return simdact::formulas::gelu_tanh_grad(x);
+    case ref::silu: return simdact::formulas::silu_grad(x);
+    case ref::softplus: return simdact::formulas::softplus_grad(x);
+    case ref::elu: return simdact::formulas::elu_grad(x, param);
     case ref::sigmoid:
     case ref::tanh:
     case ref::none: break;

@@ -67,14 +67,7 @@ SIMDACT_INLINE vf<A> x_sigmoid(vf<A> x, vf<A> wh, vf<A> wl) {
 // sigmoid(x) = 1/2 + x P(x) in the signed x (the even coefficients 0); slots k = 1..15 hold
 // g(a) = a sigmoid(-a) = a / (1 + e^a) = C0 + t P(t), t = a - k, |t| <= 1/2, P = C1 + t (C2 + ... C7)
 // (minimax in ULPs of the result; sampled estimate 1.31 ULP for x < 0, 1.07 for x > 0, slot 0 0.75).
-alignas(64) static constexpr float kSiluC0hi[16] = {0x1p-1f, 0x1.136562p-2f, 0x1.e84152p-3f, 0x1.236272p-3f, 0x1.26afa2p-4f, 0x1.1223ap-5f, 0x1.e62332p-7f, 0x1.a1f252p-8f, 0x1.5fa3dep-9f, 0x1.231fd4p-10f, 0x1.dc07fap-12f, 0x1.814796p-13f, 0x1.353f16p-14f, 0x1.ecfc4p-16f, 0x1.869eccp-17f, 0x1.33ee68p-18f};
-alignas(64) static constexpr float kSiluC1[16] = {0x1p-2f, 0x1.2842f8p-4f, -0x1.73da3p-4f, -0x1.68dfdap-4f, -0x1.af6db4p-5f, -0x1.b2f3fep-6f, -0x1.93e99cp-7f, -0x1.65dbfp-8f, -0x1.339132p-9f, -0x1.02bdc4p-10f, -0x1.ac680cp-12f, -0x1.5e3f6ep-13f, -0x1.1b7958p-14f, -0x1.c70ff2p-16f, -0x1.6ab7f2p-17f, -0x1.1f6704p-18f};
-alignas(64) static constexpr float kSiluC2[16] = {0.0f, -0x1.359ff4p-3f, -0x1.9a19acp-6f, 0x1.08c894p-6f, 0x1.0c90c6p-6f, 0x1.3f7a84p-7f, 0x1.40e4f6p-8f, 0x1.297fdcp-9f, 0x1.0767ap-10f, 0x1.c4a92cp-12f, 0x1.7cc39p-13f, 0x1.3b358cp-14f, 0x1.01b352p-15f, 0x1.a122bp-17f, 0x1.4ed15ep-18f, 0x1.0adf4ep-19f};
-alignas(64) static constexpr float kSiluC3[16] = {-0x1.5555p-6f, 0x1.a4611ap-5f, 0x1.badd78p-6f, 0x1.04d56ep-8f, -0x1.07ebdap-9f, -0x1.0b577ep-9f, -0x1.3b544ep-10f, -0x1.3b8a36p-11f, -0x1.241bcp-12f, -0x1.027cd8p-13f, -0x1.bc1e1p-15f, -0x1.758c78p-16f, -0x1.353b44p-17f, -0x1.f99aaep-19f, -0x1.993832p-20f, -0x1.48757p-21f};
-alignas(64) static constexpr float kSiluC4[16] = {0.0f, 0x1.8c6502p-11f, -0x1.0d28aep-7f, -0x1.9d37c4p-9f, -0x1.9e4d3ep-12f, 0x1.940522p-13f, 0x1.8e8ff2p-13f, 0x1.d2e45p-14f, 0x1.d19a64p-15f, 0x1.ae1928p-16f, 0x1.7c8f5ap-17f, 0x1.470e9ap-18f, 0x1.12c4d6p-19f, 0x1.c78882p-21f, 0x1.73c3f6p-22f, 0x1.2d47a4p-23f};
-alignas(64) static constexpr float kSiluC5[16] = {0x1.10d8cap-9f, -0x1.34e356p-8f, 0x1.32d84ap-11f, 0x1.dbf1acp-11f, 0x1.10a8c8p-12f, 0x1.edd7aap-16f, -0x1.eca104p-17f, -0x1.dd40fp-17f, -0x1.149ee6p-17f, -0x1.12af6ep-18f, -0x1.fb828ap-20f, -0x1.c16626p-21f, -0x1.8057aep-22f, -0x1.45a75p-23f, -0x1.0b61b6p-24f, -0x1.b68d64p-26f};
-alignas(64) static constexpr float kSiluC6[16] = {0.0f, 0x1.85bcf2p-11f, 0x1.d92c54p-12f, -0x1.cd2772p-14f, -0x1.28ef38p-14f, -0x1.da4cacp-17f, -0x1.56c86ep-21f, 0x1.81b672p-21f, 0x1.9b8ad6p-21f, 0x1.15496p-21f, 0x1.069b42p-22f, 0x1.c5656p-24f, 0x1.c765bap-25f, 0x1.5056dp-26f, 0x1.546ffap-27f, 0x1.ef5a5p-29f};
-alignas(64) static constexpr float kSiluC7[16] = {-0x1.a3d654p-13f, 0x1.114f72p-12f, -0x1.718e12p-13f, -0x1.2a0e94p-16f, 0x1.9348f4p-17f, 0x1.4799f6p-20f, -0x1.cbf768p-24f, 0x1.3adb86p-23f, 0x1.df4dbep-27f, -0x1.3f4254p-25f, -0x1.44726p-26f, -0x1.48057ap-28f, -0x1.eb4b2ap-28f, -0x1.9df5d8p-33f, -0x1.aa3116p-30f, -0x1.93de3cp-32f};
+#include "kernels/tables/silu.inc"  // tools/gen_tables.py silu
 static constexpr const float* kSiluP[] = {kSiluC7, kSiluC6, kSiluC5, kSiluC4, kSiluC3, kSiluC2, kSiluC1};
 
 // silu(x) = x sigmoid(x) = x / (1 + e^-x)

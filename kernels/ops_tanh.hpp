@@ -34,23 +34,7 @@ namespace SIMDACT_ISA_NS {
 //   Coefficients: tools/fit_tanh.py (minimax in ULPs by Lawson's algorithm, rounded to float one
 //   coefficient at a time with the higher ones re-fitted; c0 = tanh(o) in float, c0 = 0 and c1 = 1
 //   on the first interval). Grid estimate of the float evaluation: 1.26 ULP (S = 20), 1.13 (S = 22).
-alignas(64) static constexpr float kTanh32[5][32] = {
-    {0x1.b2523cp-1f, 0x1.cf6f98p-1f, 0x1.e1fbfap-1f, 0x1.ed9506p-1f, 0x1.f4bfd6p-1f, 0x1.f92582p-1f, 0x1.fbd50ap-1f, 0x1.fd77d2p-1f, 0x1.fe767ap-1f, 0x1.ff6f18p-1f, 0x1.ffcaacp-1f, 0x1.ffec62p-1f, 0x1.fff8c8p-1f, 0x1.fffd58p-1f, 0x1.ffff06p-1f, 0x1.ffffa4p-1f, 0x1.ffffdep-1f, 0x1.fffffcp-1f, 0x1p+0f, 0.0f, 0.0f, 0x1.ff559ap-5f, 0x1.fd5992p-4f, 0x1.7b8ffap-3f, 0x1.f597eap-3f, 0x1.6ef53ep-2f, 0x1.d9353ep-2f, 0x1.1bf47ep-1f, 0x1.45323ep-1f, 0x1.68665p-1f, 0x1.85efacp-1f, 0x1.9e5cb6p-1f},
-    {0x1.1f25a8p-2f, 0x1.72154cp-3f, 0x1.d229d6p-4f, 0x1.21614p-4f, 0x1.641448p-5f, 0x1.b3b26p-6f, 0x1.09a14ap-6f, 0x1.432ae8p-7f, 0x1.88c196p-8f, 0x1.21824ep-9f, 0x1.aa8b98p-11f, 0x1.38210ap-12f, 0x1.cea7d6p-14f, 0x1.56c0ecp-15f, 0x1.ee482p-17f, 0x1.6f7a98p-18f, 0x1.212faep-19f, -0x1.27d2ep-22f, -0x1.34a64ap-19f, 0.0f, 0x1p+0f, 0x1.fe0136p-1f, 0x1.f8156ep-1f, 0x1.ee6964p-1f, 0x1.e149aap-1f, 0x1.be3fb2p-1f, 0x1.92a90cp-1f, 0x1.628588p-1f, 0x1.31742p-1f, 0x1.0250dap-1f, 0x1.ae0c94p-2f, 0x1.614f98p-2f},
-    {-0x1.e760cap-3f, -0x1.4ee59cp-3f, -0x1.b688b2p-4f, -0x1.16c414p-4f, -0x1.5c5b4ep-5f, -0x1.adce68p-6f, -0x1.06d9eap-6f, -0x1.3f0ca4p-7f, -0x1.849ceap-8f, -0x1.1ee36ep-9f, -0x1.a8a7cep-11f, -0x1.26d028p-12f, -0x1.d2dc62p-14f, -0x1.6edfacp-15f, -0x1.b733eep-17f, -0x1.692d7cp-18f, -0x1.6412fcp-19f, 0x1.4b7e96p-19f, 0x1.86b7a4p-15f, 0.0f, 0x1.845592p-18f, -0x1.fc9be8p-5f, -0x1.f632f8p-4f, -0x1.6de3c6p-3f, -0x1.d7753cp-3f, -0x1.3fd2c4p-2f, -0x1.741928p-2f, -0x1.8983e2p-2f, -0x1.843166p-2f, -0x1.6bf2d6p-2f, -0x1.475fc6p-2f, -0x1.1de44cp-2f},
-    {0x1.c1a184p-4f, 0x1.668deep-4f, 0x1.fd471ep-5f, 0x1.54042ap-5f, 0x1.b97bd4p-6f, 0x1.13ebeap-6f, 0x1.4df482p-7f, 0x1.82785p-8f, 0x1.e13f44p-9f, 0x1.63ea56p-10f, 0x1.0c0b06p-11f, 0x1.18db5ap-13f, 0x1.380fc2p-14f, 0x1.3048dp-15f, 0x1.f7e0e6p-19f, 0x1.aca706p-19f, 0x1.2851b8p-19f, -0x1.1b62fcp-18f, -0x1.3873p-12f, 0.0f, -0x1.55ea6ep-2f, -0x1.52f3bep-2f, -0x1.3c1dd8p-2f, -0x1.3021dp-2f, -0x1.084cb8p-2f, -0x1.6e1a4ep-3f, -0x1.829e8p-4f, -0x1.b54938p-7f, 0x1.70e276p-5f, 0x1.61afacp-4f, 0x1.a35048p-4f, 0x1.c617cep-4f},
-    {-0x1.54ca02p-6f, -0x1.946a42p-6f, -0x1.50565ep-6f, -0x1.ec9b9ep-7f, -0x1.5e6ad2p-7f, -0x1.b9dccp-8f, -0x1.ed856ap-9f, -0x1.a674b8p-10f, -0x1.3fccf2p-10f, -0x1.d98824p-12f, -0x1.7264c4p-13f, -0x1.65535ep-17f, -0x1.e711bep-16f, -0x1.48683cp-16f, 0x1.3ff226p-19f, -0x1.f5f47ep-21f, -0x1.c16f7p-21f, 0x1.200f32p-19f, 0x1.38457ep-11f, 0.0f, 0x1.03f8f2p-6f, 0x1.3625ecp-4f, 0x1.c40e4ep-5f, 0x1.80606ap-3f, 0x1.3dda74p-3f, 0x1.5c95b4p-3f, 0x1.46ba7cp-3f, 0x1.c081b2p-4f, 0x1.350e14p-4f, 0x1.0a0c98p-5f, 0x1.975bfap-6f, -0x1.8d3292p-10f},
-};
-alignas(64) static constexpr float kTanh8[8][8] = {
-    {0x1.b2523cp-1f, 0x1.f4bfd6p-1f, 0x1.fe767ap-1f, 0x1.fff8c8p-1f, 0x1.ffffdep-1f, 0.0f, 0x1.f597eap-3f, 0x1.45323ep-1f},
-    {0x1.1f2594p-2f, 0x1.64153p-5f, 0x1.88d826p-8f, 0x1.ce9076p-14f, 0x1.294526p-19f, 0x1p+0f, 0x1.e149c6p-1f, 0x1.3173eep-1f},
-    {-0x1.e74616p-3f, -0x1.5c883cp-5f, -0x1.86bb2ap-8f, -0x1.d234aap-14f, -0x1.ca58cep-19f, -0x1.25727cp-25f, -0x1.d798c2p-3f, -0x1.8411d4p-2f},
-    {0x1.bdb21ap-4f, 0x1.bf5578p-6f, 0x1.fe671cp-9f, 0x1.3e9f36p-14f, 0x1.533bfap-18f, -0x1.55549ep-2f, -0x1.067468p-2f, 0x1.5b5022p-5f},
-    {-0x1.e1c392p-7f, -0x1.a85fbap-7f, -0x1.db4cbap-10f, -0x1.494e04p-15f, -0x1.675268p-18f, -0x1.23a812p-14f, 0x1.14af3ap-3f, 0x1.8c8f86p-4f},
-    {-0x1.db834cp-7f, 0x1.44aff8p-8f, 0x1.363de2p-11f, 0x1.f9c84cp-17f, 0x1.b91488p-19f, 0x1.12ad2cp-3f, 0x1.70a93ep-4f, -0x1.d6905cp-5f},
-    {0x1.3f6eb6p-7f, -0x1.93fa7p-10f, -0x1.fad2p-14f, -0x1.f22d82p-19f, -0x1.1664a8p-20f, -0x1.160e6cp-8f, -0x1.bc436p-4f, -0x1.2cd564p-8f},
-    {-0x1.128d56p-9f, 0x1.2a2a6cp-12f, 0x1.7f52d8p-17f, 0x1.c254d6p-22f, 0x1.179ee6p-23f, -0x1.6c2cdap-5f, 0x1.177b36p-5f, 0x1.a62244p-7f},
-};
+#include "kernels/tables/tanh.inc"  // tools/gen_tables.py tanh
 
 // t[i] for i in [0, 8): one vpermps on AVX2 (the table of the AVX2 path).
 template <class A>

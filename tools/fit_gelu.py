@@ -2,7 +2,7 @@
 """Fits the piecewise polynomial of the accurate GELU (erf form) kernel (kGeluC0hi, kGeluC0lo, kGeluC1..C7).
 
 Regenerate (about 10 s):   /usr/bin/python3 tools/fit_gelu.py [--out /tmp/tables.txt] > /tmp/tables.txt
-   then paste the printed arrays over the ones in the kernel header. Needs numpy and mpmath (the system
+   (the kernels include kernels/tables/gelu.inc, gelu_r.inc: /usr/bin/python3 tools/gen_tables.py writes them). Needs numpy and mpmath (the system
    python /usr/bin/python3 has them; the first python3 on PATH may not). Per-slot errors go to stderr.
    Options: --degree D (default 7), --intervals N (default 16), --scan (print only the sampled errors of
    degrees 5 .. 8, no tables), --c0-free (slots >= 1: fit C0 too instead of fixing it at S(k); it is still

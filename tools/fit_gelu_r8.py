@@ -4,7 +4,7 @@ gelu_backward, on 8 slots of width 2 (k = round(a/2), t = a - 2k; slot 0 on [0, 
 one 8-entry register table (one vpermps) per coefficient.
 
 Regenerate:  /usr/bin/python3 tools/fit_gelu_r8.py [DEGREE]   (default 8; prints per-slot errors and the
-             C++ table to paste over kGeluR8). Needs numpy (/usr/bin/python3 has it).
+             C++ table; tools/gen_tables.py gelu_r8 writes it to kernels/tables/gelu_r8.inc). Needs numpy (/usr/bin/python3 has it).
 Fit: Lawson's algorithm (iteratively reweighted least squares) for the minimax relative error of R on
 3000 Chebyshev nodes per slot plus its ends, in double (reference math.erfc, math.exp); the coefficients
 are rounded to float once (no refits). Printed per slot: the fit's relative error and that of the float

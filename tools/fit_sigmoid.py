@@ -2,7 +2,7 @@
 """Fits the piecewise polynomial of the sigmoid kernels (kernels/ops_sigmoid.hpp: kSigmoidC0..C6).
 
 Regenerate (about 15 s):   /usr/bin/python3 tools/fit_sigmoid.py > /tmp/tables.txt
-   then paste the printed arrays over the ones in kernels/ops_sigmoid.hpp. Needs numpy (the system
+   (kernels/tables/sigmoid.inc, sigmoid_exp2.inc: /usr/bin/python3 tools/gen_tables.py writes them). Needs numpy (the system
    python /usr/bin/python3 has it; the first python3 on PATH may not). Options: --degree D (default
    6), --intervals N (default 16).
 

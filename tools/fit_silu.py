@@ -2,7 +2,7 @@
 """Fits the piecewise polynomial of a table-driven SiLU kernel (kSiluC0hi, kSiluC0lo, kSiluC1..C<D>).
 
 Regenerate (about 5 s):   /usr/bin/python3 tools/fit_silu.py --out /tmp/silu_tables.txt
-   then paste the printed arrays into the kernel header. Needs numpy and mpmath (the system python
+   (kernels/tables/silu.inc, from --no-lo: /usr/bin/python3 tools/gen_tables.py writes it). Needs numpy and mpmath (the system python
    /usr/bin/python3 has them; the first python3 on PATH may not). Per-slot errors go to stderr.
    Options: --degree D (default 7; 6 is too little, see below), --intervals N (default 16), --no-lo
    (tables for a kernel that drops C0lo: C1.. fitted for C0 = C0hi alone, kSiluC0lo not printed),

@@ -2,7 +2,7 @@
 """Fits the piecewise polynomial of the accurate softplus kernel (kSoftplusC0..C<D>).
 
 Regenerate (about 20 s):   /usr/bin/python3 tools/fit_softplus.py > /tmp/tables.txt
-   then paste the printed arrays over the ones in the kernel header. Needs numpy (the system python
+   (kernels/tables/softplus.inc: /usr/bin/python3 tools/gen_tables.py writes it). Needs numpy (the system python
    /usr/bin/python3 has it; the first python3 on PATH may not). Options: --degree D (default 6),
    --intervals N (default 16), --scan (print only the sampled errors of degrees 4 .. 7, no tables).
 

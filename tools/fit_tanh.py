@@ -3,7 +3,8 @@
 #
 # Regenerate:   /usr/bin/python3 tools/fit_tanh.py            (prints both C++ tables and error estimates)
 #               /usr/bin/python3 tools/fit_tanh.py E S DEG C  (one table: E entries, index bits(a + C) >> S)
-# Needs numpy (the python3 first on PATH may lack it; /usr/bin/python3 has it).
+# Needs numpy (the python3 first on PATH may lack it; /usr/bin/python3 has it). The kernels include
+# kernels/tables/tanh.inc, which /usr/bin/python3 tools/gen_tables.py tanh writes from this output.
 #
 # Scheme (kernels/ops_tanh.hpp, tanh_table): a = min(|x|, CLAMP); raw = bits(a + C) >> S, the
 # table entry is raw mod E (E = 8, 16 or 32, one register permute per coefficient). The interval of

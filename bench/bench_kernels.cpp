@@ -54,17 +54,7 @@ enum class Domain {
 
 // Backward ops whose first input is the forward *output* (the first column of kernels/list.inc) get
 // that output's range; forward inputs are in [-10, 10).
-Domain first_input_domain(const std::string& op) {
-  const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
-  switch (k != nullptr ? k->first : simdact::facts::first::x) {
-    case simdact::facts::first::sigmoid_y:
-    case simdact::facts::first::softmax_y: return Domain::kUnit;
-    case simdact::facts::first::tanh_y: return Domain::kSigned;
-    case simdact::facts::first::log_softmax_y: return Domain::kLogUnit;
-    case simdact::facts::first::x: break;
-  }
-  return Domain::kWide;
-}
+Domain first_input_domain(const std::string& op) { return simdact_bench::first_input_domain_of(op, Domain::kWide); }
 
 // splitmix64 (bench/buffers.hpp), fixed seeds.
 void fill(float* p, std::size_t n, Domain d, std::uint64_t seed) {

@@ -7,8 +7,29 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string>
+
+#include "kernels/facts.hpp"
 
 namespace simdact_bench {
+
+// The range of a kernel's first input, from its row of kernels/list.inc (the first column): a backward
+// op that takes a forward output gets that output's range (Domain::kUnit: sigmoid and softmax outputs,
+// kSigned: tanh's, kLogUnit: log-softmax's); anything else, `forward`. Domain is each benchmark's own
+// enum, with those three members.
+template <class Domain>
+Domain first_input_domain_of(const std::string& op, Domain forward) {
+  using simdact::facts::first;
+  const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
+  switch (k != nullptr ? k->first : first::x) {
+    case first::sigmoid_y:
+    case first::softmax_y: return Domain::kUnit;
+    case first::tanh_y: return Domain::kSigned;
+    case first::log_softmax_y: return Domain::kLogUnit;
+    case first::x: break;
+  }
+  return forward;
+}
 
 // splitmix64: the next 64 random bits of the state *s (fixed seeds: cheap enough to fill 3 x 128 MiB
 // in well under a second).

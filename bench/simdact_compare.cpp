@@ -301,15 +301,7 @@ void collect_impls() {
 enum class Domain { kUniform, kWideTail, kUnit, kSigned, kDy, kLogUnit };
 
 Domain first_input_domain(const std::string& op, bool wide) {
-  const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
-  switch (k != nullptr ? k->first : simdact::facts::first::x) {
-    case simdact::facts::first::sigmoid_y:
-    case simdact::facts::first::softmax_y: return Domain::kUnit;
-    case simdact::facts::first::tanh_y: return Domain::kSigned;
-    case simdact::facts::first::log_softmax_y: return Domain::kLogUnit;
-    case simdact::facts::first::x: break;
-  }
-  return wide ? Domain::kWideTail : Domain::kUniform;
+  return simdact_bench::first_input_domain_of(op, wide ? Domain::kWideTail : Domain::kUniform);
 }
 
 // The ops that also run on the wide-tailed input.

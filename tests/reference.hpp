@@ -67,50 +67,49 @@ inline double silu_grad_scale(double x) {
 inline double softplus_grad_scale(double x) { return sigmoid_ref(x); }
 inline double elu_grad_scale(double x, double alpha) { return x > 0 ? 1.0 : std::fabs(alpha) * std::exp(x); }
 
-// By the ref column of kernels/list.inc: the forward formula and the derivative's term scale (NaN for a
-// ref that has none: the callers only ask for the rows whose bound needs them).
-inline double forward_ref(simdact::facts::ref r, double x, double param) {
+// By the ref column of kernels/list.inc: the forward formula f, its derivative f' (x not NaN; the
+// limits at +-inf explicit: what a grad kernel forms) and the derivative's term scale T, each (x, param)
+// (param: elu's alpha). NaN for what a ref does not have: the callers only ask for what a row's bound
+// needs.
+struct formula {
+  double (*value)(double x, double param);
+  double (*grad)(double x, double param);
+  double (*scale)(double x, double param);
+};
+inline double no_formula(double, double) { return NAN; }
+inline const formula& formula_of(simdact::facts::ref r) {
+  namespace f = simdact::formulas;
   using simdact::facts::ref;
+  static constexpr formula kNone{no_formula, no_formula, no_formula};
+  static constexpr formula kSigmoid{[](double x, double) { return sigmoid_ref(x); }, no_formula, no_formula};
+  static constexpr formula kTanh{[](double x, double) { return tanh_ref(x); }, no_formula, no_formula};
+  static constexpr formula kGelu{[](double x, double) { return gelu_ref(x); },
+                                 [](double x, double) { return f::gelu_grad(x); },
+                                 [](double x, double) { return gelu_grad_scale(x); }};
+  static constexpr formula kGeluTanh{[](double x, double) { return gelu_tanh_ref(x); },
+                                     [](double x, double) { return f::gelu_tanh_grad(x); },
+                                     [](double x, double) { return gelu_tanh_grad_scale(x); }};
+  static constexpr formula kSilu{[](double x, double) { return silu_ref(x); },
+                                 [](double x, double) { return f::silu_grad(x); },
+                                 [](double x, double) { return silu_grad_scale(x); }};
+  static constexpr formula kSoftplus{[](double x, double) { return softplus_ref(x); },
+                                     [](double x, double) { return f::softplus_grad(x); },
+                                     [](double x, double) { return softplus_grad_scale(x); }};
+  static constexpr formula kElu{elu_ref, f::elu_grad, elu_grad_scale};
   switch (r) {
-    case ref::sigmoid: return sigmoid_ref(x);
-    case ref::tanh: return tanh_ref(x);
-    case ref::gelu: return gelu_ref(x);
-    case ref::gelu_tanh: return gelu_tanh_ref(x);
-    case ref::silu: return silu_ref(x);
-    case ref::softplus: return softplus_ref(x);
-    case ref::elu: return elu_ref(x, param);
+    case ref::sigmoid: return kSigmoid;
+    case ref::tanh: return kTanh;
+    case ref::gelu: return kGelu;
+    case ref::gelu_tanh: return kGeluTanh;
+    case ref::silu: return kSilu;
+    case ref::softplus: return kSoftplus;
+    case ref::elu: return kElu;
     case ref::none: break;
   }
-  return NAN;
+  return kNone;
 }
-// f'(x) in double (x not NaN; the limits at +-inf explicit): the derivative a grad kernel forms.
-inline double grad_ref(simdact::facts::ref r, double x, double param) {
-  using simdact::facts::ref;
-  switch (r) {
-    case ref::gelu: return simdact::formulas::gelu_grad(x);
-    case ref::gelu_tanh: return simdact::formulas::gelu_tanh_grad(x);
-    case ref::silu: return simdact::formulas::silu_grad(x);
-    case ref::softplus: return simdact::formulas::softplus_grad(x);
-    case ref::elu: return simdact::formulas::elu_grad(x, param);
-    case ref::sigmoid:
-    case ref::tanh:
-    case ref::none: break;
-  }
-  return NAN;
-}
-inline double grad_scale(simdact::facts::ref r, double x, double param) {
-  using simdact::facts::ref;
-  switch (r) {
-    case ref::gelu: return gelu_grad_scale(x);
-    case ref::gelu_tanh: return gelu_tanh_grad_scale(x);
-    case ref::silu: return silu_grad_scale(x);
-    case ref::softplus: return softplus_grad_scale(x);
-    case ref::elu: return elu_grad_scale(x, param);
-    case ref::sigmoid:
-    case ref::tanh:
-    case ref::none: break;
-  }
-  return NAN;
-}
+inline double forward_ref(simdact::facts::ref r, double x, double param) { return formula_of(r).value(x, param); }
+inline double grad_ref(simdact::facts::ref r, double x, double param) { return formula_of(r).grad(x, param); }
+inline double grad_scale(simdact::facts::ref r, double x, double param) { return formula_of(r).scale(x, param); }
 
 }  // namespace simdact_test

@@ -34,6 +34,19 @@ inline constexpr char kIsaNames[] =
     ;
 inline const char* isa_names() { return kIsaNames + 2; }
 
+// Whether v is the value of an ISA of the list; the smallest value above them all (for tests of values
+// outside the enum: they must not name an ISA that a later row adds).
+constexpr bool is_isa_value(long long v) {
+  for (const isa_info& i : kIsaInfo)
+    if (static_cast<long long>(i.isa) == v) return true;
+  return false;
+}
+constexpr int first_unused_isa_value() {
+  int m = 0;
+  for (const isa_info& i : kIsaInfo) m = static_cast<int>(i.isa) >= m ? static_cast<int>(i.isa) + 1 : m;
+  return m;
+}
+
 inline const isa_info* find_isa(simdact_isa isa) {
   for (const isa_info& i : kIsaInfo)
     if (i.isa == isa) return &i;

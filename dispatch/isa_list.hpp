@@ -1,6 +1,7 @@
 // The ISAs of dispatch/isa_list.inc as C++ data, for the dispatcher, the tests and the benchmarks.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 
 #include "simdact/simdact.h"
@@ -43,7 +44,7 @@ constexpr bool is_isa_value(long long v) {
 }
 constexpr int first_unused_isa_value() {
   int m = 0;
-  for (const isa_info& i : kIsaInfo) m = static_cast<int>(i.isa) >= m ? static_cast<int>(i.isa) + 1 : m;
+  for (const isa_info& i : kIsaInfo) m = std::max(m, static_cast<int>(i.isa) + 1);
   return m;
 }
 
@@ -59,7 +60,7 @@ inline const isa_info* find_isa(const char* name) {
   return nullptr;
 }
 
-// The ISA of `isas` with the highest priority for which ok(isa) holds, else SIMDACT_ISA_SCALAR.
+// The listed ISA with the highest priority for which ok(isa) holds, else SIMDACT_ISA_SCALAR.
 template <class Pred>
 simdact_isa best_isa(Pred ok) {
   const isa_info* best = nullptr;

@@ -3,8 +3,6 @@
 // deciding anything by the kernel's name.
 #pragma once
 
-#include <cstring>
-
 namespace simdact {
 namespace facts {
 
@@ -30,7 +28,6 @@ inline constexpr kernel kKernels[] = {
 };
 
 constexpr bool is_rows(kind k) { return k == kind::rows || k == kind::rows_binary || k == kind::rows_strided; }
-constexpr bool has_param(kind k) { return k == kind::unary_p || k == kind::binary_p; }
 
 constexpr bool streq(const char* a, const char* b) {
   while (*a != '\0' && *a == *b) ++a, ++b;

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "kernels/facts.hpp"
+#include "tests/kernel_calls.hpp"
 #include "tests/util.hpp"
 
 namespace simdact_test {
@@ -123,35 +124,22 @@ TEST_P(Backward, FiniteDifferences) {
 // plus 2^-126 where the derivative is below FLT_MIN). Prints the worst figure per op where T >= 2^-100
 // (README).
 TEST_P(Backward, DerivativeErrorAgainstTermScale) {
-  // Every kernel of kernels/list.inc whose bound is grad, the _p kinds with their default parameter.
-  using grad_fn = simdact_status (*)(const float*, const float*, float*, size_t);
+  // Every kernel of kernels/list.inc whose bound is grad (element-wise binary kinds), the _p kinds with
+  // their default parameter.
+  // Called through tests/kernel_calls.hpp.
   struct Op {
     const char* name;
-    grad_fn fn;
+    call_fn fn;  // fn(x, dy, dx, n, 1)
     simdact::facts::ref r;
-    double param;
-  };
-#define SIMDACT_GRAD_binary(op) +[](const float* x, const float* dy, float* dx, size_t n) { return simdact_##op##_f32(x, dy, dx, n); }
-#define SIMDACT_GRAD_binary_p(op)                                    \
-  +[](const float* x, const float* dy, float* dx, size_t n) {        \
-    return simdact_##op##_f32(x, dy, dx, n, simdact::facts::find(#op)->param); \
-  }
-#define SIMDACT_GRAD_unary(op) nullptr
-#define SIMDACT_GRAD_unary_p(op) nullptr
-#define SIMDACT_GRAD_rows(op) nullptr
-#define SIMDACT_GRAD_rows_binary(op) nullptr
-#define SIMDACT_GRAD_rows_strided(op) nullptr
-  static constexpr grad_fn fns[] = {
-#define SIMDACT_KERNEL(op, kind, ...) SIMDACT_GRAD_##kind(op),
-#include "kernels/list.inc"
-#undef SIMDACT_KERNEL
+    float param;
   };
   std::vector<Op> ops;
   for (std::size_t i = 0; i < std::size(simdact::facts::kKernels); ++i) {
     const simdact::facts::kernel& k = simdact::facts::kKernels[i];
     if (k.bound == simdact::facts::bound::grad) {
-      ASSERT_NE(fns[i], nullptr) << k.op << ": a grad bound on a kernel that is not element-wise binary";
-      ops.push_back({k.op, fns[i], k.ref, k.param});
+      ASSERT_TRUE(k.kind == simdact::facts::kind::binary || k.kind == simdact::facts::kind::binary_p)
+          << k.op << ": a grad bound on a kernel that is not element-wise binary";
+      ops.push_back({k.op, kKernelCalls[i].call, k.ref, k.param});
     }
   }
   ASSERT_FALSE(ops.empty());
@@ -163,7 +151,11 @@ TEST_P(Backward, DerivativeErrorAgainstTermScale) {
   const std::vector<float> dy(x.size(), 1.0f);
   std::vector<float> dx(x.size());
   for (const Op& op : ops) {
-    ASSERT_EQ(op.fn(x.data(), dy.data(), dx.data(), x.size()), SIMDACT_OK);
+    const float saved = kernel_param();
+    kernel_param() = op.param;  // the _p kinds' parameter (elu: alpha = 1)
+    const simdact_status st = op.fn(x.data(), dy.data(), dx.data(), x.size(), 1);
+    kernel_param() = saved;
+    ASSERT_EQ(st, SIMDACT_OK);
     double worst = 0.0;
     float at = 0.0f;
     for (std::size_t i = 0; i < x.size(); ++i) {

@@ -30,6 +30,7 @@
 #include "dispatch/isa_list.hpp"
 #include "kernels/facts.hpp"
 #include "simdact/simdact.h"
+#include "tests/kernel_calls.hpp"
 #include "tests/reference.hpp"
 
 namespace {
@@ -37,27 +38,11 @@ namespace {
 // The references, one array per function (computed only for the selected ops).
 using simdact::facts::bound;
 using simdact::facts::ref;
-using forward_fn = simdact_status (*)(const float*, float*, size_t);
-
 // The swept ops: every unary kernel of kernels/list.inc with a ULP bound (ulp2, ulp4, ulp4_flush),
-// the _p kinds with their default parameter (elu: alpha = 1).
-#define SIMDACT_SWEEP_unary(op) +[](const float* x, float* y, size_t n) { return simdact_##op##_f32(x, y, n); }
-#define SIMDACT_SWEEP_unary_p(op) \
-  +[](const float* x, float* y, size_t n) { return simdact_##op##_f32(x, y, n, simdact::facts::find(#op)->param); }
-#define SIMDACT_SWEEP_binary(op) nullptr
-#define SIMDACT_SWEEP_binary_p(op) nullptr
-#define SIMDACT_SWEEP_rows(op) nullptr
-#define SIMDACT_SWEEP_rows_binary(op) nullptr
-#define SIMDACT_SWEEP_rows_strided(op) nullptr
-constexpr forward_fn kForwardFns[] = {
-#define SIMDACT_KERNEL(op, kind, ...) SIMDACT_SWEEP_##kind(op),
-#include "kernels/list.inc"
-#undef SIMDACT_KERNEL
-};
-
+// called through tests/kernel_calls.hpp; the _p kinds with their default parameter (elu: alpha = 1).
 struct Op {
   const char* name;
-  forward_fn fn;
+  simdact_test::call_fn fn;  // fn(x, nullptr, y, n, 1)
   ref r;
   double param;
   bool fast;    // fast tier (4 ULP) or accurate (2 ULP)
@@ -68,12 +53,12 @@ std::vector<Op> swept_ops() {
   std::vector<Op> v;
   for (size_t i = 0; i < std::size(simdact::facts::kKernels); ++i) {
     const simdact::facts::kernel& k = simdact::facts::kKernels[i];
-    if (kForwardFns[i] == nullptr || !(k.bound == bound::ulp2 || k.bound == bound::ulp4 || k.bound == bound::ulp4_flush))
-      continue;
+    const bool unary = k.kind == simdact::facts::kind::unary || k.kind == simdact::facts::kind::unary_p;
+    if (!unary || !(k.bound == bound::ulp2 || k.bound == bound::ulp4 || k.bound == bound::ulp4_flush)) continue;
     size_t slot = v.size();
     for (size_t j = 0; j < v.size(); ++j)
       if (v[j].r == k.ref && v[j].param == k.param) slot = std::min(slot, v[j].ref_slot);
-    v.push_back({k.op, kForwardFns[i], k.ref, k.param, k.bound != bound::ulp2, k.bound == bound::ulp4_flush, slot});
+    v.push_back({k.op, simdact_test::kKernelCalls[i].call, k.ref, k.param, k.bound != bound::ulp2, k.bound == bound::ulp4_flush, slot});
   }
   return v;
 }
@@ -245,6 +230,7 @@ int main() {
       for (int o = 0; o < kNumOps; ++o) {
         const Op& op = kOps[o];
         if (!selected[o]) continue;
+        simdact_test::kernel_param() = static_cast<float>(op.param);  // the _p kinds' parameter
         std::fill(part.begin(), part.end(), Stats{});
         if (isas[k] == SIMDACT_ISA_SCALAR && scalar_every > 1) {
           // The scalar kernels evaluate these same double formulas: every scalar_every-th input of
@@ -256,12 +242,12 @@ int main() {
               xs[base + m] = x[i];
               rs[base + m] = ref[op.ref_slot][i];
             }
-            if (op.fn(xs.data() + base, ys.data() + base, m) != SIMDACT_OK) part[t].bad_nan += 1u << 30;
+            if (op.fn(xs.data() + base, nullptr, ys.data() + base, m, 1) != SIMDACT_OK) part[t].bad_nan += 1u << 30;
             check(op, xs.data() + base, ys.data() + base, rs.data() + base, m, part[t]);
           });
         } else {
           parallel([&](size_t b, size_t e, unsigned t) {
-            if (op.fn(x.data() + b, y.data() + b, e - b) != SIMDACT_OK) part[t].bad_nan += 1u << 30;
+            if (op.fn(x.data() + b, nullptr, y.data() + b, e - b, 1) != SIMDACT_OK) part[t].bad_nan += 1u << 30;
             check(op, x.data() + b, y.data() + b, ref[op.ref_slot].data() + b, e - b, part[t]);
           });
         }

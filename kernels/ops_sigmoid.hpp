@@ -68,16 +68,32 @@ SIMDACT_INLINE vf<A> sigmoid_far_s(vf<A> x) {
 //   where e^-x's errors are damped by e^-x / (1 + e^-x)).
 //   (Why not further: for n >= 24, 2^n + 1 rounds; that alone took x = -16.64 to 2.44 ULP.)
 //   silu_v takes the same d for x / d (AVX2).
-template <class A>
-SIMDACT_INLINE vf<A> one_plus_exp_neg(vf<A> x) {
+// K vectors in lockstep (kernels/simd_ops.hpp): d[k] for x[k].
+template <class A, std::size_t K>
+SIMDACT_INLINE void one_plus_exp_neg(const vf<A> (&x)[K], vf<A> (&d)[K]) {
   using V = vf<A>;
-  const pow2_split<A> e = exp_pow2_split<A, true>(min_keep_nan<A>(V(88.0f), x));
-  const V s = xsimd::fms(e.r * e.r, q6<A, true>(e.r), e.r);
-  return fmadd<A>(s, e.p2, e.p2 + V(1.0f));
+  pow2_split<A> e[K];
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { e[k] = exp_pow2_split<A, true>(min_keep_nan<A>(V(88.0f), x[k])); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { d[k] = xsimd::fms(e[k].r * e[k].r, q6<A, true>(e[k].r), e[k].r); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { d[k] = fmadd<A>(d[k], e[k].p2, e[k].p2 + V(1.0f)); });
 }
-template <class A>
-SIMDACT_INLINE vf<A> sigmoid_direct(vf<A> x) {
-  return divide<A>(vf<A>(1.0f), one_plus_exp_neg<A>(x));
+
+// The AVX2 accurate sigmoid of K vectors in place: 1 / d, and behind one branch for all K the lanes
+// with x < -15.5 (and -inf) from sigmoid_far_s.
+template <class A, std::size_t K>
+SIMDACT_INLINE void sigmoid_direct(vf<A> (&x)[K]) {
+  using V = vf<A>;
+  V y[K];
+  one_plus_exp_neg<A, K>(x, y);
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { y[k] = divide<A>(V(1.0f), y[k]); });
+  auto far = x[0] < V(-15.5f);  // false for NaN
+  each<K - 1>([&](std::size_t k) __attribute__((always_inline)) { far = far | (x[k + 1] < V(-15.5f)); });
+  if (xsimd::any(far)) {
+    each<K>([&](std::size_t k) __attribute__((always_inline)) {
+      y[k] = xsimd::select(x[k] < V(-15.5f), sigmoid_far_s<A>(x[k]), y[k]);
+    });
+  }
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { x[k] = y[k]; });
 }
 
 // sigmoid(x) = 1 / (1 + e^-x), accurate tier (simdact_sigmoid_f32)
@@ -97,16 +113,15 @@ SIMDACT_INLINE vf<A> sigmoid_direct(vf<A> x) {
 //   |x| >= 20 (the @wide benchmark) 15% of the AVX-512 vectors do, and the mispredicted branches cost
 //   ~25% there. (One test per 4 vectors gained nothing on U(-10, 10) and lost 8% on @wide.)
 //   AVX2: sigmoid_direct (1 / (1 + 2^n e^-u), no table, one division) for x >= -15.5; lanes with
-//   x < -15.5 (and -inf) take sigmoid_far_s behind the same kind of branch (only half of @wide's
-//   far inputs: x > 15.5 needs no second path).
+//   x < -15.5 (and -inf) take sigmoid_far_s behind one branch per four vectors, which run in lockstep
+//   (sigmoid_direct<A, 4>; only half of @wide's far inputs: x > 15.5 needs no second path).
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_v(vf<A> x) {
   using V = vf<A>;
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
-    V y = sigmoid_direct<A>(x);
-    const auto far = x < V(-15.5f);  // false for NaN
-    if (xsimd::any(far)) y = xsimd::select(far, sigmoid_far_s<A>(x), y);
-    return y;
+    V v[1] = {x};
+    sigmoid_direct<A, 1>(v);
+    return v[0];
   }
   const V a = xsimd::abs(x);
   V s = sigmoid_poly<A>(a);
@@ -117,7 +132,12 @@ SIMDACT_INLINE vf<A> sigmoid_v(vf<A> x) {
 
 template <class A>
 void sigmoid(const float* x, float* y, std::size_t n) {
-  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return sigmoid_v<A>(v); });
+  auto f = [](vf<A> v) __attribute__((always_inline)) { return sigmoid_v<A>(v); };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    map_unary_lockstep<A>(x, y, n, f, [](vf<A>(&v)[4]) __attribute__((always_inline)) { sigmoid_direct<A, 4>(v); });
+  } else {
+    map_unary<A>(x, y, n, f);
+  }
 }
 
 // The fast tier's e^-x = 2^N 2^(j/16) e^-t (tools/fit_sigmoid.py, fast_tier): the table 2^(j/16) and
@@ -155,12 +175,22 @@ SIMDACT_INLINE vf<A> sigmoid_fast_lut(vf<A> x) {
 //   x is clamped to [-89, 88] (NaN stays NaN): n = -127 gives 2^n = +0, so d = 1 and the result 1 for
 //   x >= 87.7; n = 128 gives 2^n = +inf, so d = +inf (p > 0.7) and the result +0 for x <= -88.38.
 //   Between -88.38 and -87.34 the result is subnormal: the correctly rounded quotient of a finite d.
+template <class A, std::size_t K>
+SIMDACT_INLINE void sigmoid_fast_direct(vf<A> (&x)[K]) {  // K vectors in lockstep, in place
+  using V = vf<A>;
+  pow2_split<A> e[K];
+  V p[K];
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    e[k] = exp_pow2_split<A, true>(min_keep_nan<A>(V(88.0f), max_keep_nan<A>(V(-89.0f), x[k])));
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { p[k] = fmadd<A>(xsimd::fms(e[k].r, q5<A, true>(e[k].r), V(1.0f)), e[k].r, V(1.0f)); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { x[k] = divide<A>(V(1.0f), fmadd<A>(p[k], e[k].p2, V(1.0f))); });
+}
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_fast_direct(vf<A> x) {
-  using V = vf<A>;
-  const pow2_split<A> e = exp_pow2_split<A, true>(min_keep_nan<A>(V(88.0f), max_keep_nan<A>(V(-89.0f), x)));
-  const V p = fmadd<A>(xsimd::fms(e.r, q5<A, true>(e.r), V(1.0f)), e.r, V(1.0f));
-  return divide<A>(V(1.0f), fmadd<A>(p, e.p2, V(1.0f)));
+  vf<A> v[1] = {x};
+  sigmoid_fast_direct<A, 1>(v);
+  return v[0];
 }
 
 #if defined(__AVX512F__)
@@ -218,7 +248,12 @@ SIMDACT_INLINE vf<A> sigmoid_fast_v(vf<A> x) {
 
 template <class A>
 void sigmoid_fast(const float* x, float* y, std::size_t n) {
-  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return sigmoid_fast_v<A>(v); });
+  auto f = [](vf<A> v) __attribute__((always_inline)) { return sigmoid_fast_v<A>(v); };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    map_unary_lockstep<A>(x, y, n, f, [](vf<A>(&v)[4]) __attribute__((always_inline)) { sigmoid_fast_direct<A, 4>(v); });
+  } else {
+    map_unary<A>(x, y, n, f);
+  }
 }
 
 // dx = dy * (y * (1 - y)): the seed's formula, one rounding per operation, exactly as the oracle.

@@ -70,6 +70,23 @@ SIMDACT_INLINE vf<A> x_sigmoid(vf<A> x, vf<A> wh, vf<A> wl) {
 #include "kernels/tables/silu.inc"  // tools/gen_tables.py silu
 static constexpr const float* kSiluP[] = {kSiluC7, kSiluC6, kSiluC5, kSiluC4, kSiluC3, kSiluC2, kSiluC1};
 
+// The AVX2 method for K vectors in lockstep (kernels/simd_ops.hpp), in place; one branch for all K.
+template <class A, std::size_t K>
+SIMDACT_INLINE void silu_direct(vf<A> (&x)[K]) {
+  using V = vf<A>;
+  V y[K];
+  one_plus_exp_neg<A, K>(x, y);
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { y[k] = divide<A>(x[k], y[k]); });
+  auto far = x[0] < V(-15.5f);  // false for NaN
+  each<K - 1>([&](std::size_t k) __attribute__((always_inline)) { far = far | (x[k + 1] < V(-15.5f)); });
+  if (xsimd::any(far)) {
+    each<K>([&](std::size_t k) __attribute__((always_inline)) {
+      y[k] = xsimd::select(x[k] < V(-15.5f), x_sigmoid<A>(x[k], x[k], V(0.0f)), y[k]);
+    });
+  }
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { x[k] = y[k]; });
+}
+
 // silu(x) = x sigmoid(x) = x / (1 + e^-x)
 //   Max error: 2 ULP for every result >= FLT_MIN, proven on all 2^32 inputs by the exhaustive test
 //   (measured: README). Subnormal results (x < -87.3) within 4 x 2^-149; -0 below x = -108.
@@ -77,7 +94,8 @@ static constexpr const float* kSiluP[] = {kSiluC7, kSiluC6, kSiluC5, kSiluC4, kS
 //   Special values: +inf -> +inf, -inf -> -0, NaN -> NaN, +-0 -> +-0.
 //   Method, AVX2: x / (1 + e^-x) with sigmoid_direct's denominator (one_plus_exp_neg: no table, one
 //   division; the same error analysis, x being exact) for x >= -15.5; x < -15.5 takes x_sigmoid
-//   behind a branch per vector. AVX-512, NEON: |x| < 15.5 without exp or division: |x| <= 1/2: x/2 + x (x P(x)) in one FMA; else
+//   behind one branch per four vectors (computed in lockstep, silu_direct). AVX-512, NEON: |x| < 15.5
+//   without exp or division: |x| <= 1/2: x/2 + x (x P(x)) in one FMA; else
 //   g = C0 + t P(t) from the table (one FMA at the end), -g for x < 0 and x - g for x > 0. Lanes
 //   with |x| >= 15.5 (and +-inf) take x_sigmoid with w = -|x| (exp and a corrected division, the
 //   products scaled into the normal range) behind a branch per vector: U(-10, 10) never enters it.
@@ -85,10 +103,9 @@ template <class A>
 SIMDACT_INLINE vf<A> silu_v(vf<A> x) {
   using V = vf<A>;
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
-    V y = divide<A>(x, one_plus_exp_neg<A>(x));
-    const auto far = x < V(-15.5f);  // false for NaN
-    if (xsimd::any(far)) y = xsimd::select(far, x_sigmoid<A>(x, x, V(0.0f)), y);
-    return y;
+    V v[1] = {x};
+    silu_direct<A, 1>(v);
+    return v[0];
   }
   const V a = xsimd::abs(x);
   const unit_slot<A> u = slot_of<A>(a);
@@ -105,7 +122,12 @@ SIMDACT_INLINE vf<A> silu_v(vf<A> x) {
 
 template <class A>
 void silu(const float* x, float* y, std::size_t n) {
-  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return silu_v<A>(v); });
+  auto f = [](vf<A> v) __attribute__((always_inline)) { return silu_v<A>(v); };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    map_unary_lockstep<A>(x, y, n, f, [](vf<A>(&v)[4]) __attribute__((always_inline)) { silu_direct<A, 4>(v); });
+  } else {
+    map_unary<A>(x, y, n, f);
+  }
 }
 
 // sigmoid(v) and 1 - sigmoid(v) for v with the sign of x, given w = -|v| as wh + wl (silu: v = x, wl =
@@ -133,12 +155,30 @@ SIMDACT_INLINE sigmoid_both<A> sigmoid_and_complement(vf<A> x, vf<A> wh, vf<A> w
 template <class A>
 void silu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
   using V = vf<A>;
-  map_binary<A>(x, dy, dx, n, [](V v, V g) __attribute__((always_inline)) {
+  auto f = [](V v, V g) __attribute__((always_inline)) {
     const sigmoid_both<A> s = sigmoid_and_complement<A>(v, xsimd::bitwise_or(v, V(-0.0f)), V(0.0f));
     // x (1 - s) -> 0 as x -> +-inf: x clamped to [-200, 200] (1 - s resp. s is 0 in float there)
     const V xc = min_keep_nan<A>(V(200.0f), max_keep_nan<A>(V(-200.0f), v));
     return g * (s.s * fmadd<A>(xc, s.one_minus_s, V(1.0f)));
-  });
+  };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {  // four vectors in lockstep, the same operations
+    map_binary_lockstep<A>(x, dy, dx, n, f, [](V(&v)[4], const V(&g)[4]) __attribute__((always_inline)) {
+      // sigmoid_and_complement's e = e^-|x| (its wl is 0 here)
+      V wh[4], e[4];
+      const V zero[4] = {V(0.0f), V(0.0f), V(0.0f), V(0.0f)};
+      each<4>([&](std::size_t k) __attribute__((always_inline)) { wh[k] = max_keep_nan<A>(V(-104.0f), xsimd::bitwise_or(v[k], V(-0.0f))); });
+      exp_reduced<A, 4>(wh, zero, e);
+      each<4>([&](std::size_t k) __attribute__((always_inline)) {
+        const V big = divide<A>(V(1.0f), V(1.0f) + e[k]);
+        const V small = e[k] * big;
+        const auto pos = v[k] >= V(0.0f);
+        const V xc = min_keep_nan<A>(V(200.0f), max_keep_nan<A>(V(-200.0f), v[k]));
+        v[k] = g[k] * (xsimd::select(pos, big, small) * fmadd<A>(xc, xsimd::select(pos, small, big), V(1.0f)));
+      });
+    });
+  } else {
+    map_binary<A>(x, dy, dx, n, f);
+  }
 }
 
 }  // namespace SIMDACT_ISA_NS

@@ -54,7 +54,16 @@ void softplus(const float* x, float* y, std::size_t n) {
 // 2^-21 |dy| sigmoid(x). x is the forward input; NaN -> NaN.
 template <class A>
 void softplus_backward(const float* x, const float* dy, float* dx, std::size_t n) {
-  map_binary<A>(x, dy, dx, n, [](vf<A> v, vf<A> g) __attribute__((always_inline)) { return g * sigmoid_v<A>(v); });
+  using V = vf<A>;
+  auto f = [](V v, V g) __attribute__((always_inline)) { return g * sigmoid_v<A>(v); };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {  // sigmoid_direct, four vectors in lockstep
+    map_binary_lockstep<A>(x, dy, dx, n, f, [](V(&v)[4], const V(&g)[4]) __attribute__((always_inline)) {
+      sigmoid_direct<A, 4>(v);
+      each<4>([&](std::size_t k) __attribute__((always_inline)) { v[k] = g[k] * v[k]; });
+    });
+  } else {
+    map_binary<A>(x, dy, dx, n, f);
+  }
 }
 
 }  // namespace SIMDACT_ISA_NS

@@ -201,6 +201,18 @@ SIMDACT_INLINE vf<A> exp_reduced(vf<A> z) {
   return exp_reduced<A>(z, vf<A>(0.0f));
 }
 
+// exp_reduced of K vectors in lockstep (the AVX2 lockstep kernels, kernels/simd_ops.hpp): out[k] =
+// e^(z[k] + zlo[k]), phase by phase, the operations of the one-vector form (which stays as it is:
+// the other ISAs' code is not touched).
+template <class A, std::size_t K>
+SIMDACT_INLINE void exp_reduced(const vf<A> (&z)[K], const vf<A> (&zlo)[K], vf<A> (&out)[K]) {
+  using F = vf<A>;
+  reduced<A> x[K];
+  for (std::size_t k = 0; k < K; ++k) x[k] = reduce_ln2<A>(z[k], zlo[k]);
+  for (std::size_t k = 0; k < K; ++k) out[k] = fmadd<A>(x[k].r * x[k].r, q6<A>(x[k].r), x[k].r) + F(1.0f);
+  for (std::size_t k = 0; k < K; ++k) out[k] = scale2n<A>(out[k], x[k]);
+}
+
 // e^z as an unevaluated sum hi + lo, for z in [-104, 0]: the last rounding of exp_reduced (1 + s)
 // is kept in lo (Fast2Sum, exact since |s| < 1), so hi + lo carries only the reduction and
 // polynomial errors (<= 0.35 ULP). Scaled like exp_reduced; lo may underflow where hi is subnormal.

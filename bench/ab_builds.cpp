@@ -50,23 +50,32 @@ struct buffers {
   std::vector<float> a, b, out;
 };
 
-// One call of kernel k of library l on the buffers (rows x cols for the row kinds).
-void call(const lib& l, const facts::kernel& k, buffers& d, std::size_t n, std::size_t cols) {
+// Kernel k of library l, its entry point looked up once (dlsym), outside the timed calls.
+struct entry {
+  const facts::kernel* k;
+  void* fn;
+};
+entry lookup(const lib& l, const facts::kernel& k) {
   const std::string name = std::string("simdact_") + k.op + "_f32";
+  return {&k, l.sym<void*>(name.c_str())};
+}
+
+// One call on the buffers (rows x cols for the row kinds).
+void call(const entry& e, buffers& d, std::size_t n, std::size_t cols) {
   const std::size_t rows = n / cols;
-  switch (k.kind) {
-    case facts::kind::unary: l.sym<unary_fn>(name.c_str())(d.a.data(), d.out.data(), n); break;
-    case facts::kind::binary: l.sym<binary_fn>(name.c_str())(d.a.data(), d.b.data(), d.out.data(), n); break;
-    case facts::kind::unary_p: l.sym<unary_p_fn>(name.c_str())(d.a.data(), d.out.data(), n, k.param); break;
+  switch (e.k->kind) {
+    case facts::kind::unary: reinterpret_cast<unary_fn>(e.fn)(d.a.data(), d.out.data(), n); break;
+    case facts::kind::binary: reinterpret_cast<binary_fn>(e.fn)(d.a.data(), d.b.data(), d.out.data(), n); break;
+    case facts::kind::unary_p: reinterpret_cast<unary_p_fn>(e.fn)(d.a.data(), d.out.data(), n, e.k->param); break;
     case facts::kind::binary_p:
-      l.sym<binary_p_fn>(name.c_str())(d.a.data(), d.b.data(), d.out.data(), n, k.param);
+      reinterpret_cast<binary_p_fn>(e.fn)(d.a.data(), d.b.data(), d.out.data(), n, e.k->param);
       break;
-    case facts::kind::rows: l.sym<rows_fn>(name.c_str())(d.a.data(), d.out.data(), rows, cols); break;
+    case facts::kind::rows: reinterpret_cast<rows_fn>(e.fn)(d.a.data(), d.out.data(), rows, cols); break;
     case facts::kind::rows_binary:
-      l.sym<rows_binary_fn>(name.c_str())(d.a.data(), d.b.data(), d.out.data(), rows, cols);
+      reinterpret_cast<rows_binary_fn>(e.fn)(d.a.data(), d.b.data(), d.out.data(), rows, cols);
       break;
     case facts::kind::rows_strided:
-      l.sym<rows_strided_fn>(name.c_str())(d.a.data(), cols, d.out.data(), cols, rows, cols);
+      reinterpret_cast<rows_strided_fn>(e.fn)(d.a.data(), cols, d.out.data(), cols, rows, cols);
       break;
   }
 }
@@ -135,9 +144,13 @@ int main(int argc, char** argv) {
       for (float& v : d.a) v = ux(gen);
       for (float& v : d.b) v = ug(gen);
       if (const char* fwd = forward_of(k.first)) {
-        const facts::kernel* f = facts::find(fwd);
-        call(libs[0], *f, d, n, cols);
+        call(lookup(libs[0], *facts::find(fwd)), d, n, cols);
         d.a = d.out;
+      }
+      const entry e[2] = {lookup(libs[0], k), lookup(libs[1], k)};
+      if (e[0].fn == nullptr || e[1].fn == nullptr) {
+        std::fprintf(stderr, "simdact_ab: simdact_%s_f32 missing in one of the builds\n", k.op);
+        return 2;
       }
       std::vector<double> ratios;
       for (int round = 0; round < 41; ++round) {
@@ -145,14 +158,14 @@ int main(int argc, char** argv) {
         for (int j = 0; j < 2; ++j) {
           const int which = (round % 2 == 0) ? j : 1 - j;
           const auto t0 = std::chrono::steady_clock::now();
-          for (int c = 0; c < 20; ++c) call(libs[which], k, d, n, cols);
+          for (int c = 0; c < 20; ++c) call(e[which], d, n, cols);
           t[which] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         }
         ratios.push_back(t[0] / t[1]);
       }
-      call(libs[0], k, d, n, cols);
+      call(e[0], d, n, cols);
       first_out = d.out;
-      call(libs[1], k, d, n, cols);
+      call(e[1], d, n, cols);
       const bool same = std::memcmp(first_out.data(), d.out.data(), n * sizeof(float)) == 0;
       char label[96];
       if (facts::is_rows(k.kind)) std::snprintf(label, sizeof label, "%s cols %zu", k.op, cols);

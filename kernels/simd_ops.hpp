@@ -112,10 +112,11 @@ SIMDACT_INLINE void map_binary(const float* a, const float* b, float* out, std::
 // register allocation), so the loop above computes one vector's whole dependent chain (~20 operations,
 // most of them FMAs at 3-4 cycles each) before it starts the next, and the core overlaps only as much
 // as its scheduler holds; in phases, four independent chains are in flight. The same operations per
-// lane, so the same bits as the one-vector form (which the ops define as their K = 1 case). Used by
+// lane, so the same bits as the one-vector form (the AVX2-only methods are their own K = 1 case; the
+// helpers the other ISAs share keep a separate one-vector form, so their code stays as it was). Used by
 // the table-free AVX2 kernels (sigmoid, sigmoid_fast, tanh_fast, silu, silu_backward, softplus_backward,
 // elu, elu_backward; log-softmax's row sum), measured on a Zen 3 EPYC (family 25 model 1, AVX2 only),
-// 64 Ki floats, simdact_ab in one process: 1.10-1.35x (README).
+// 64 Ki floats, simdact_ab in one process: 1.10-1.37x (README).
 // (Interleaving the table kernels the same way was slower there: tanh's 8-entry table, 1.6 -> 1.2-1.4
 // el/ns, its indices and partial sums for four vectors spill the 16 ymm registers.)
 template <class F, std::size_t... k>

@@ -53,6 +53,85 @@ SIMDACT_INLINE gelu_parts<A> gelu_eval(vf<A> x) {
   return {tp, se, slot0, a >= V(15.5f)};
 }
 
+// AVX2: no table (each lookup of gelu_eval is two vpermps and a blend, 9 per vector): S(a) from one of
+// two rationals picked per lane by blends, slot 0 as gelu_eval's polynomial in x^2 (tools/fit_gelu_rational.py,
+// which explains the split). Piece A (1/2 < a < 2): S = KA + t N(t) / D(t), t = a - 13/16 (exact), degree
+// (2, 3); piece B (2 <= a < 15.5): S = C + N(a) / D(a), C = 1/sqrt(2 pi), degree (3, 5). K as hi + lo.
+// Sampled float evaluation of S: within 0.93 x 2^-24 relative (A), 0.76 (B).
+// tools/fit_gelu_rational.py: {piece A (1/2 < a < 2), piece B (2 <= a < 15.5)}
+constexpr float kGeluRatKhi[2] = {0x1.e20d78p-3f, 0x1.988454p-2f};
+constexpr float kGeluRatKlo[2] = {-0x1.5ba648p-28f, -0x1.857936p-27f};
+constexpr float kGeluRatN0[2] = {0x1.411f92p-3f, -0x1.9a7852p-2f};
+constexpr float kGeluRatN1[2] = {0x1.dbc5dcp-5f, -0x1.18d4a8p-2f};
+constexpr float kGeluRatN2[2] = {0x1.0cd4c6p-7f, -0x1.59fe38p-4f};
+constexpr float kGeluRatN3[2] = {0.0f, -0x1.f87758p-7f};
+constexpr float kGeluRatD1[2] = {0x1.01de8ap+0f, 0x1.f63924p+0f};
+constexpr float kGeluRatD2[2] = {0x1.772b24p-2f, 0x1.a00ee4p+0f};
+constexpr float kGeluRatD3[2] = {0x1.93381ep-5f, 0x1.9bc6c8p-1f};
+constexpr float kGeluRatD4[2] = {0.0f, 0x1.b18d7p-3f};
+constexpr float kGeluRatD5[2] = {0.0f, 0x1.3c2218p-5f};
+
+// K vectors in lockstep, in place (K = 1: the one-vector form; kernels/simd_ops.hpp says why).
+template <class A, std::size_t K>
+SIMDACT_INLINE void gelu_rational(vf<A> (&x)[K]) {
+  using V = vf<A>;
+  using M = xsimd::batch_bool<float, A>;
+  V a[K], v[K], w[K], num[K], den[K], sh[K], sl[K];
+  M b[K];
+  split<A> e[K];
+  const auto pick = [](M m, const float(&c)[2]) __attribute__((always_inline)) { return xsimd::select(m, V(c[1]), V(c[0])); };
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    a[k] = xsimd::abs(x[k]);
+    b[k] = a[k] >= V(2.0f);
+    const V t = a[k] - V(0.8125f);
+    v[k] = xsimd::select(b[k], a[k], t);
+    w[k] = xsimd::select(b[k], V(1.0f), t);
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    num[k] = fmadd<A>(pick(b[k], kGeluRatN3), v[k], pick(b[k], kGeluRatN2));
+    den[k] = fmadd<A>(pick(b[k], kGeluRatD5), v[k], pick(b[k], kGeluRatD4));
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    num[k] = fmadd<A>(num[k], v[k], pick(b[k], kGeluRatN1));
+    den[k] = fmadd<A>(den[k], v[k], pick(b[k], kGeluRatD3));
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    num[k] = fmadd<A>(num[k], v[k], pick(b[k], kGeluRatN0));
+    den[k] = fmadd<A>(den[k], v[k], pick(b[k], kGeluRatD2));
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { den[k] = fmadd<A>(den[k], v[k], pick(b[k], kGeluRatD1)); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { den[k] = fmadd<A>(den[k], v[k], V(1.0f)); });
+  // e^(-a^2/2) 2^64 from the exact a^2 = h + hl (exp_split_scaled64's operations)
+  reduced<A> r[K];
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V h = a[k] * a[k];
+    const V hl = fmadd<A>(a[k], a[k], -h);
+    r[k] = reduce_ln2<A>(max_keep_nan<A>(V(-125.0f), V(-0.5f) * h), V(-0.5f) * hl);
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { num[k] = divide<A>(num[k], den[k]); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V s = fmadd<A>(r[k].r * r[k].r, q6<A>(r[k].r), r[k].r);
+    const V hi = V(1.0f) + s;
+    const V lo = s - (hi - V(1.0f));
+    const reduced<A> up{r[k].r, r[k].n + vi<A>(64), r[k].nf + V(64.0f)};
+    e[k] = {scale2n<A>(hi, up), scale2n<A>(lo, up)};
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V khi = pick(b[k], kGeluRatKhi);
+    sh[k] = fmadd<A>(w[k], num[k], khi);  // S = sh + sl: |w q| <= 0.32 S, khi - sh is exact
+    sl[k] = fmadd<A>(w[k], num[k], khi - sh[k]) + pick(b[k], kGeluRatKlo);
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V s = fmadd<A>(sh[k], e[k].hi, fmadd<A>(sh[k], e[k].lo, sl[k] * e[k].hi)) * V(kUnscale64);
+    V y = xsimd::select(x[k] < V(0.0f), -s, x[k] - s);
+    // |x| <= 1/2: x/2 + x (x P(x^2)), P = C1 + x^2 (C3 + x^2 (C5 + x^2 C7)) (slot 0 of kGeluC*).
+    const V x2 = x[k] * x[k];
+    const V p = fmadd<A>(fmadd<A>(fmadd<A>(V(kGeluC7[0]), x2, V(kGeluC5[0])), x2, V(kGeluC3[0])), x2, V(kGeluC1[0]));
+    y = xsimd::select(a[k] <= V(0.5f), fmadd<A>(x[k], x[k] * p, V(0.5f) * x[k]), y);
+    x[k] = xsimd::select(a[k] >= V(15.5f), xsimd::select(x[k] > V(0.0f), x[k], V(-0.0f)), y);
+  });
+}
+
 // gelu(x) = x Phi(x) = x/2 (1 + erf(x / sqrt 2)), the erf form.
 //   Max error: 2 ULP for every result >= FLT_MIN, proven on all 2^32 inputs by the exhaustive test
 //   (measured: README). Subnormal results (x < ~-13.2) within 4 x 2^-149, -0 further down.
@@ -60,9 +139,15 @@ SIMDACT_INLINE gelu_parts<A> gelu_eval(vf<A> x) {
 //   Special values: +inf -> +inf, -inf -> -0, NaN -> NaN, +-0 -> +-0.
 //   Method: |x| <= 1/2: x/2 + x (x P(x)) in one FMA; else -S e resp. x - S e (gelu_eval: table
 //   polynomial, C0 and t P as pairs, e^(-x^2/2) as hi + lo from the exact x^2). No erf, no branch.
+//   AVX2: S from two rationals instead of the table (gelu_rational, four vectors in lockstep).
 template <class A>
 SIMDACT_INLINE vf<A> gelu_v(vf<A> x) {
   using V = vf<A>;
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    V r[1] = {x};
+    gelu_rational<A, 1>(r);
+    return r[0];
+  }
   const gelu_parts<A> g = gelu_eval<A>(x);
   const V s = g.se * V(kUnscale64);
   V y = xsimd::select(x < V(0.0f), -s, x - s);
@@ -72,7 +157,12 @@ SIMDACT_INLINE vf<A> gelu_v(vf<A> x) {
 
 template <class A>
 void gelu(const float* x, float* y, std::size_t n) {
-  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return gelu_v<A>(v); });
+  const auto f = [](vf<A> v) __attribute__((always_inline)) { return gelu_v<A>(v); };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {  // four vectors in lockstep
+    map_unary_lockstep<A>(x, y, n, f, [](vf<A>(&v)[4]) __attribute__((always_inline)) { gelu_rational<A, 4>(v); });
+  } else {
+    map_unary<A>(x, y, n, f);
+  }
 }
 
 // For the backward op: R(a) = Q(a) e^(a^2/2) itself (tools/fit_gelu.py --mode R: 16 intervals of

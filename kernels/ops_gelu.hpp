@@ -76,16 +76,14 @@ template <class A, std::size_t K>
 SIMDACT_INLINE void gelu_rational(vf<A> (&x)[K]) {
   using V = vf<A>;
   using M = xsimd::batch_bool<float, A>;
-  V a[K], v[K], w[K], num[K], den[K], sh[K], sl[K];
+  V v[K], num[K], den[K], sh[K], sl[K];
   M b[K];
   split<A> e[K];
   const auto pick = [](M m, const float(&c)[2]) __attribute__((always_inline)) { return xsimd::select(m, V(c[1]), V(c[0])); };
   each<K>([&](std::size_t k) __attribute__((always_inline)) {
-    a[k] = xsimd::abs(x[k]);
-    b[k] = a[k] >= V(2.0f);
-    const V t = a[k] - V(0.8125f);
-    v[k] = xsimd::select(b[k], a[k], t);
-    w[k] = xsimd::select(b[k], V(1.0f), t);
+    const V a = xsimd::abs(x[k]);
+    b[k] = a >= V(2.0f);
+    v[k] = xsimd::select(b[k], a, a - V(0.8125f));
   });
   each<K>([&](std::size_t k) __attribute__((always_inline)) {
     num[k] = fmadd<A>(pick(b[k], kGeluRatN3), v[k], pick(b[k], kGeluRatN2));
@@ -101,34 +99,37 @@ SIMDACT_INLINE void gelu_rational(vf<A> (&x)[K]) {
   });
   each<K>([&](std::size_t k) __attribute__((always_inline)) { den[k] = fmadd<A>(den[k], v[k], pick(b[k], kGeluRatD1)); });
   each<K>([&](std::size_t k) __attribute__((always_inline)) { den[k] = fmadd<A>(den[k], v[k], V(1.0f)); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { num[k] = divide<A>(num[k], den[k]); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V khi = pick(b[k], kGeluRatKhi);
+    const V w = xsimd::select(b[k], V(1.0f), v[k]);  // t in piece A
+    sh[k] = fmadd<A>(w, num[k], khi);  // S = sh + sl: |w q| <= 0.32 S, khi - sh is exact
+    sl[k] = fmadd<A>(w, num[k], khi - sh[k]) + pick(b[k], kGeluRatKlo);
+  });
   // e^(-a^2/2) 2^64 from the exact a^2 = h + hl (exp_split_scaled64's operations)
   reduced<A> r[K];
   each<K>([&](std::size_t k) __attribute__((always_inline)) {
-    const V h = a[k] * a[k];
-    const V hl = fmadd<A>(a[k], a[k], -h);
+    const V ak = xsimd::abs(x[k]);  // recomputed: fewer registers live across the phases
+    const V h = ak * ak;
+    const V hl = fmadd<A>(ak, ak, -h);
     r[k] = reduce_ln2<A>(max_keep_nan<A>(V(-125.0f), V(-0.5f) * h), V(-0.5f) * hl);
   });
-  each<K>([&](std::size_t k) __attribute__((always_inline)) { num[k] = divide<A>(num[k], den[k]); });
   each<K>([&](std::size_t k) __attribute__((always_inline)) {
     const V s = fmadd<A>(r[k].r * r[k].r, q6<A>(r[k].r), r[k].r);
     const V hi = V(1.0f) + s;
     const V lo = s - (hi - V(1.0f));
-    const reduced<A> up{r[k].r, r[k].n + vi<A>(64), r[k].nf + V(64.0f)};
-    e[k] = {scale2n<A>(hi, up), scale2n<A>(lo, up)};
-  });
-  each<K>([&](std::size_t k) __attribute__((always_inline)) {
-    const V khi = pick(b[k], kGeluRatKhi);
-    sh[k] = fmadd<A>(w[k], num[k], khi);  // S = sh + sl: |w q| <= 0.32 S, khi - sh is exact
-    sl[k] = fmadd<A>(w[k], num[k], khi - sh[k]) + pick(b[k], kGeluRatKlo);
+    const V p2 = pow2<A>(r[k].n + vi<A>(64));  // n >= -180 (z >= -125): 2^(n + 64) is normal
+    e[k] = {hi * p2, lo * p2};
   });
   each<K>([&](std::size_t k) __attribute__((always_inline)) {
     const V s = fmadd<A>(sh[k], e[k].hi, fmadd<A>(sh[k], e[k].lo, sl[k] * e[k].hi)) * V(kUnscale64);
     V y = xsimd::select(x[k] < V(0.0f), -s, x[k] - s);
     // |x| <= 1/2: x/2 + x (x P(x^2)), P = C1 + x^2 (C3 + x^2 (C5 + x^2 C7)) (slot 0 of kGeluC*).
+    const V ak = xsimd::abs(x[k]);
     const V x2 = x[k] * x[k];
     const V p = fmadd<A>(fmadd<A>(fmadd<A>(V(kGeluC7[0]), x2, V(kGeluC5[0])), x2, V(kGeluC3[0])), x2, V(kGeluC1[0]));
-    y = xsimd::select(a[k] <= V(0.5f), fmadd<A>(x[k], x[k] * p, V(0.5f) * x[k]), y);
-    x[k] = xsimd::select(a[k] >= V(15.5f), xsimd::select(x[k] > V(0.0f), x[k], V(-0.0f)), y);
+    y = xsimd::select(ak <= V(0.5f), fmadd<A>(x[k], x[k] * p, V(0.5f) * x[k]), y);
+    x[k] = xsimd::select(ak >= V(15.5f), xsimd::select(x[k] > V(0.0f), x[k], V(-0.0f)), y);
   });
 }
 

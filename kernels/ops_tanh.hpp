@@ -10,13 +10,14 @@ namespace simdact {
 namespace SIMDACT_ISA_NS {
 
 // ---------------------------------------------------------------------------------------------
-// Piecewise polynomial tanh (AVX-512 and AVX2, both tiers).
+// Piecewise polynomial tanh (AVX-512, both tiers; AVX2's accurate tier until 2026-12-03, when
+// tanh_direct below replaced it there: S = 22, 8 entries of degree 7, `tools/fit_tanh.py 8 22 7 0.75`).
 //   a = min(|x|, 9.5); the interval comes from the float bits of a + 0.75: raw = bits(a + 0.75) >> S
 //   keeps the exponent and the top 23 - S mantissa bits, so the intervals double in width per binade
 //   of a + 0.75 and are narrowest at 0, where tanh bends most relative to its size:
 //     S = 20 (AVX-512, 32 entries, one vpermi2ps per coefficient): [0, 1/4) in steps of 1/16, then
 //       [1/4, 5/4) of 1/8, [5/4, 13/4) of 1/4, [13/4, 29/4) of 1/2, [29/4, 9.5] of 1; degree 4.
-//     S = 22 (AVX2, 8 entries, one vpermps per coefficient): [0, 1/4), [1/4, 3/4), [3/4, 5/4),
+//     S = 22 (8 entries, one vpermps per coefficient on AVX2): [0, 1/4), [1/4, 3/4), [3/4, 5/4),
 //       [5/4, 9/4), [9/4, 13/4), [13/4, 21/4), [21/4, 29/4), [29/4, 9.5]; degree 7.
 //   The entry is raw mod entries; the interval's origin o = (a + 0.75 with the low S bits cleared)
 //   - 0.75 and t = a - o are exact (o is on a grid of 1/16, and a - o is a multiple of a's ULP below
@@ -36,7 +37,7 @@ namespace SIMDACT_ISA_NS {
 //   on the first interval). Grid estimate of the float evaluation: 1.26 ULP (S = 20), 1.13 (S = 22).
 #include "kernels/tables/tanh.inc"  // tools/gen_tables.py tanh
 
-// t[i] for i in [0, 8): one vpermps on AVX2 (the table of the AVX2 path).
+// t[i] for i in [0, 8): one vpermps on AVX2 (tanh_table with 8 entries; the AVX2 gelu_backward).
 template <class A>
 SIMDACT_INLINE vf<A> tanh_lut8(const float* t, vi<A> i) {
 #if defined(__AVX2__)
@@ -71,30 +72,67 @@ SIMDACT_INLINE vf<A> tanh_table(vf<A> x, const float (&c)[D][N]) {
 // ---------------------------------------------------------------------------------------------
 // tanh(x), accurate tier (simdact_tanh_f32)
 //   Max error: 2 ULP for every x whose result is >= FLT_MIN, proven on all 2^32 inputs by the
-//   exhaustive test. Measured max (all 2^32): AVX-512 1.289 ULP, AVX2 1.229 ULP.
+//   exhaustive test. Measured max (all 2^32): AVX-512 1.289 ULP, AVX2 1.198 ULP (table form: 1.229).
 //   Range: all floats; no NaN/inf for finite x; |result| <= 1.
 //   Special values: +-inf -> +-1, +-0 -> +-0 (sign kept), NaN -> NaN (every pattern); subnormal x
 //   gives x (no flush: tanh(x) = x to far less than an ULP there).
-//   Method, AVX-512: tanh_table with 32 entries of degree 4 (above); AVX2: tanh_table with 8
-//   entries of degree 7. NEON: |x| < 0.625: x + x^3 P(x^2), P a degree-4 minimax fit (relative
+//   Method, AVX-512: tanh_table with 32 entries of degree 4 (above); AVX2: tanh_direct (no table,
+//   NEON's method, four vectors in lockstep). NEON: |x| < 0.625: x + x^3 P(x^2), P a degree-4 minimax fit (relative
 //   error 4.4e-9); otherwise 1 - 2/(e^(2|x|) + 1) with the sign of x, 2|x| clamped to 19 (where tanh
 //   is 1 in float); the result is >= 0.55 there, so the subtraction loses nothing; |x| >= 9.01
 //   gives exactly +-1.
+// tanh(a) for 0 <= a < 0.625: a + a^3 P(a^2), P a degree-4 minimax fit (relative error 4.4e-9);
+// subnormal a give a (a^3 underflows to 0).
+template <class A>
+SIMDACT_INLINE vf<A> tanh_small(vf<A> a) {
+  using V = vf<A>;
+  const V a2 = a * a;
+  V p = V(-0x1.75e1c8p-8f);
+  p = fmadd<A>(p, a2, V(0x1.52269ap-6f));
+  p = fmadd<A>(p, a2, V(-0x1.b83c5ap-5f));
+  p = fmadd<A>(p, a2, V(0x1.110726p-3f));
+  p = fmadd<A>(p, a2, V(-0x1.555532p-2f));
+  return fmadd<A>(a * a2, p, a);
+}
+
+// The accurate tier on AVX2, table-free (the NEON method with e^(2a) from exp_pow2_split): a = min(|x|,
+// 9.5); a < 0.625: tanh_small; else 1 - 2 / d, d = e^(2a) + 1 = fma(2^n, s, 2^n + 1) rounded once
+// (s = e^r - 1 as in tanh_fast_direct; 2^n + 1 is exact for n <= 23, and for larger n its rounding is
+// below 2^-23 of d), the quotient <= 0.45 so the subtraction loses nothing; the sign of x or-ed in.
+// 2a <= 19: 2 / d < 2^-26 there, so |x| >= 9.5 and +-inf give exactly +-1. NaN stays in a.
+// K vectors in lockstep (kernels/simd_ops.hpp), in place.
+template <class A, std::size_t K>
+SIMDACT_INLINE void tanh_direct(vf<A> (&x)[K]) {
+  using V = vf<A>;
+  pow2_split<A> e[K];
+  V a[K], s[K];
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    a[k] = min_keep_nan<A>(V(9.5f), xsimd::abs(x[k]));
+    e[k] = exp_pow2_split<A, false>(a[k] + a[k]);
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { s[k] = fmadd<A>(e[k].r * e[k].r, q6<A>(e[k].r), e[k].r); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    s[k] = V(1.0f) - divide<A>(V(2.0f), fmadd<A>(e[k].p2, s[k], e[k].p2 + V(1.0f)));
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V y = xsimd::select(a[k] < V(0.625f), tanh_small<A>(a[k]), s[k]);
+    x[k] = xsimd::bitwise_or(y, xsimd::bitofsign(x[k]));
+  });
+}
+
 template <class A>
 SIMDACT_INLINE vf<A> tanh_v(vf<A> x) {
   using V = vf<A>;
   if constexpr (is_arch<A, xsimd::avx512bw>) return tanh_table<A>(x, kTanh32);
-  else if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) return tanh_table<A>(x, kTanh8);
+  else if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    V v[1] = {x};
+    tanh_direct<A, 1>(v);
+    return v[0];
+  }
   else {
     const V a = xsimd::abs(x);
     // |x| < 0.625. Evaluated on |x| and signed at the end: x + x^3 P with x = -0 would give +0.
-    const V a2 = a * a;
-    V p = V(-0x1.75e1c8p-8f);
-    p = fmadd<A>(p, a2, V(0x1.52269ap-6f));
-    p = fmadd<A>(p, a2, V(-0x1.b83c5ap-5f));
-    p = fmadd<A>(p, a2, V(0x1.110726p-3f));
-    p = fmadd<A>(p, a2, V(-0x1.555532p-2f));
-    const V small = fmadd<A>(a * a2, p, a);
+    const V small = tanh_small<A>(a);
     // |x| >= 0.625
     const V e = exp_reduced<A>(min_keep_nan<A>(V(19.0f), a + a));
     const V large = V(1.0f) - divide<A>(V(2.0f), e + V(1.0f));
@@ -104,7 +142,12 @@ SIMDACT_INLINE vf<A> tanh_v(vf<A> x) {
 
 template <class A>
 void tanh(const float* x, float* y, std::size_t n) {
-  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return tanh_v<A>(v); });
+  const auto f = [](vf<A> v) __attribute__((always_inline)) { return tanh_v<A>(v); };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    map_unary_lockstep<A>(x, y, n, f, [](vf<A>(&v)[4]) __attribute__((always_inline)) { tanh_direct<A, 4>(v); });
+  } else {
+    map_unary<A>(x, y, n, f);
+  }
 }
 
 // The fast tier on AVX2, table-free (tanh_table's 8 vpermps per vector are microcoded on Zen 1, ~4

@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLES = {
     'sigmoid': (['tools/fit_sigmoid.py'], 'kSigmoidC0-6 (accurate tier)', r'kSigmoidC\d'),
     'sigmoid_exp2': (['tools/fit_sigmoid.py'], 'kSigmoidExp2 (fast tier, AVX-512)', r'kSigmoidExp2'),
-    'tanh': (['tools/fit_tanh.py'], 'kTanh32 (AVX-512), kTanh8 (AVX2)', r'kTanh'),
+    'tanh': (['tools/fit_tanh.py'], 'kTanh32 (AVX-512)', r'kTanh'),
     'softplus': (['tools/fit_softplus.py'], 'kSoftplusC0-6', r'kSoftplus'),
     'silu': (['tools/fit_silu.py', '--no-lo'], 'kSiluC0hi, kSiluC1-7', r'kSilu'),
     'gelu': (['tools/fit_gelu.py'], 'kGeluC0hi/lo, kGeluC1-7 (forward)', r'kGelu'),

@@ -181,10 +181,53 @@ static constexpr const float* kGeluR[] = {kGeluRC7, kGeluRC6, kGeluRC5, kGeluRC4
 //   With a = |x|, e = e^(-a^2/2) (exp_reduced from the exact a^2: 0.9 ULP) and D = R(a) - a/sqrt(2 pi)
 //   (R from its table): gelu'(x) = e D for x < 0 and 1 - e D for x >= 0 (Phi = Q or 1 - Q, Q = e R;
 //   x phi = x e / sqrt(2 pi)). No division, no branch; a is clamped to <= 15 for the table (e = 0
-//   beyond). +inf -> dy, -inf -> dy * 0, NaN -> NaN.
+//   beyond). +inf -> dy, -inf -> dy * 0, NaN -> NaN. AVX2: R from kGeluR8, four vectors in lockstep
+//   (gelu_backward_r8).
+// The AVX2 gelu_backward of K vectors in lockstep, in place in v (kernels/simd_ops.hpp): the
+// operations of the one-vector form below.
+template <class A, std::size_t K>
+SIMDACT_INLINE void gelu_backward_r8(vf<A> (&v)[K], const vf<A> (&g)[K]) {
+  using V = vf<A>;
+  V ac[K], t[K], r[K], z[K], zl[K], e[K];
+  vi<A> k8[K];
+  const V magic(0x1.8p23f);
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    ac[k] = min_keep_nan<A>(V(14.9375f), xsimd::abs(v[k]));
+    const V rk = fmadd<A>(ac[k], V(0.5f), magic);
+    k8[k] = xsimd::bitwise_cast<vi<A>>(rk);
+    t[k] = fmadd<A>(V(-2.0f), rk - magic, ac[k]);
+    r[k] = tanh_lut8<A>(kGeluR8[0], k8[k]);
+  });
+  for (std::size_t i = 1; i < 9; ++i)
+    each<K>([&](std::size_t k) __attribute__((always_inline)) { r[k] = fmadd<A>(r[k], t[k], tanh_lut8<A>(kGeluR8[i], k8[k])); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V a = xsimd::abs(v[k]);
+    const V h = a * a;
+    zl[k] = V(-0.5f) * xsimd::select(h < V(208.0f), fmadd<A>(a, a, -h), V(0.0f));
+    z[k] = max_keep_nan<A>(V(-104.0f), V(-0.5f) * h);
+  });
+  exp_reduced<A, K>(z, zl, e);
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V ed = e[k] * fmadd<A>(ac[k], V(-0x1.988454p-2f), r[k]);
+    v[k] = g[k] * xsimd::select(v[k] < V(0.0f), ed, V(1.0f) - ed);
+  });
+}
+
 template <class A>
 void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
   using V = vf<A>;
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    map_binary_lockstep<A>(
+        x, dy, dx, n,
+        [](V v, V g) __attribute__((always_inline)) {
+          V r[1] = {v};
+          const V gg[1] = {g};
+          gelu_backward_r8<A, 1>(r, gg);
+          return r[0];
+        },
+        [](V(&v)[4], const V(&g)[4]) __attribute__((always_inline)) { gelu_backward_r8<A, 4>(v, g); });
+    return;
+  }
   map_binary<A>(x, dy, dx, n, [](V v, V g) __attribute__((always_inline)) {
     const V a = xsimd::abs(v);
     V ac, r;

@@ -45,9 +45,37 @@ SIMDACT_INLINE vf<A> softplus_v(vf<A> x) {
   return xsimd::select(x > V(0.0f), x + f, f);
 }
 
+// softplus_v of K vectors in lockstep, in place (the AVX2 softplus; the same operations): the table
+// polynomial phase by phase for all K, then each vector's far branch and sum.
+template <class A, std::size_t K>
+SIMDACT_INLINE void softplus_lockstep(vf<A> (&x)[K]) {
+  using V = vf<A>;
+  unit_slot<A> u[K];
+  V f[K];
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    u[k] = slot_of<A>(xsimd::abs(x[k]));
+    f[k] = lut16<A>(kSoftplusPoly[0], u[k].k);
+  });
+  for (std::size_t i = 1; i < 7; ++i)
+    each<K>([&](std::size_t k) __attribute__((always_inline)) { f[k] = fmadd<A>(f[k], u[k].t, lut16<A>(kSoftplusPoly[i], u[k].k)); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const auto far = xsimd::abs(x[k]) >= V(15.5f);
+    if (xsimd::any(far)) {
+      const split<A> e = exp_split<A>(max_keep_nan<A>(V(-104.0f), xsimd::bitwise_or(x[k], V(-0.0f))));
+      f[k] = xsimd::select(far, fmadd<A>(V(-0.5f) * e.hi, e.hi, e.lo) + e.hi, f[k]);
+    }
+    x[k] = xsimd::select(x[k] > V(0.0f), x[k] + f[k], f[k]);
+  });
+}
+
 template <class A>
 void softplus(const float* x, float* y, std::size_t n) {
-  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return softplus_v<A>(v); });
+  const auto f = [](vf<A> v) __attribute__((always_inline)) { return softplus_v<A>(v); };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {  // four vectors in lockstep
+    map_unary_lockstep<A>(x, y, n, f, [](vf<A>(&v)[4]) __attribute__((always_inline)) { softplus_lockstep<A, 4>(v); });
+  } else {
+    map_unary<A>(x, y, n, f);
+  }
 }
 
 // dx = dy * sigmoid(x), the accurate sigmoid (<= 1.62 ULP) and one product: |dx - oracle| <=

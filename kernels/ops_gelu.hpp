@@ -293,7 +293,21 @@ SIMDACT_INLINE vf<A> gelu_tanh_v(vf<A> x) {
 
 template <class A>
 void gelu_tanh(const float* x, float* y, std::size_t n) {
-  map_unary<A>(x, y, n, [](vf<A> v) __attribute__((always_inline)) { return gelu_tanh_v<A>(v); });
+  using V = vf<A>;
+  const auto f = [](V v) __attribute__((always_inline)) { return gelu_tanh_v<A>(v); };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {  // four vectors in lockstep
+    map_unary_lockstep<A>(x, y, n, f, [](V(&v)[4]) __attribute__((always_inline)) {
+      V wh[4], wl[4];
+      each<4>([&](std::size_t k) __attribute__((always_inline)) {
+        const split<A> a = gelu_tanh_arg<A>(xsimd::abs(v[k]));
+        wh[k] = -a.hi;
+        wl[k] = -a.lo;
+      });
+      x_sigmoid_lockstep<A, 4>(v, wh, wl);
+    });
+  } else {
+    map_unary<A>(x, y, n, f);
+  }
 }
 
 // dx = dy * gelu_tanh'(x), gelu_tanh'(x) = s + x v' s (1 - s), s = sigmoid(v), v' = K1 + 3 K3 x^2.
@@ -302,7 +316,7 @@ void gelu_tanh(const float* x, float* y, std::size_t n) {
 template <class A>
 void gelu_tanh_backward(const float* x, const float* dy, float* dx, std::size_t n) {
   using V = vf<A>;
-  map_binary<A>(x, dy, dx, n, [](V v, V g) __attribute__((always_inline)) {
+  const auto f = [](V v, V g) __attribute__((always_inline)) {
     // e = e^-|v| from the double-float |v|: its rounding would otherwise move s by up to |v| 2^-24
     // relative where the s (1 - s) term dominates (x < -3).
     const split<A> av = gelu_tanh_arg<A>(xsimd::abs(v));
@@ -310,7 +324,31 @@ void gelu_tanh_backward(const float* x, const float* dy, float* dx, std::size_t 
     const V xc = min_keep_nan<A>(V(100.0f), max_keep_nan<A>(V(-100.0f), v));  // s (1 - s) = 0 beyond
     const V dv = fmadd<A>(V(3.0f * kGeluK3hi), xc * xc, V(kGeluK1hi));
     return g * fmadd<A>(xc * dv, s.s * s.one_minus_s, s.s);
-  });
+  };
+  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+    // Four vectors in lockstep: f's operations (sigmoid_and_complement's), phase by phase.
+    map_binary_lockstep<A>(x, dy, dx, n, f, [](V(&v)[4], const V(&g)[4]) __attribute__((always_inline)) {
+      V z[4], zl[4], e[4];
+      each<4>([&](std::size_t k) __attribute__((always_inline)) {
+        const split<A> av = gelu_tanh_arg<A>(xsimd::abs(v[k]));
+        const V wh = -av.hi;
+        z[k] = max_keep_nan<A>(V(-104.0f), wh);
+        zl[k] = xsimd::select(wh > V(-104.0f), -av.lo, V(0.0f));
+      });
+      exp_reduced<A, 4>(z, zl, e);
+      each<4>([&](std::size_t k) __attribute__((always_inline)) { z[k] = divide<A>(V(1.0f), V(1.0f) + e[k]); });
+      each<4>([&](std::size_t k) __attribute__((always_inline)) {
+        const V big = z[k], small = e[k] * big;
+        const auto pos = v[k] >= V(0.0f);
+        const V ss = xsimd::select(pos, big, small), sc = xsimd::select(pos, small, big);
+        const V xc = min_keep_nan<A>(V(100.0f), max_keep_nan<A>(V(-100.0f), v[k]));
+        const V dv = fmadd<A>(V(3.0f * kGeluK3hi), xc * xc, V(kGeluK1hi));
+        v[k] = g[k] * fmadd<A>(xc * dv, ss * sc, ss);
+      });
+    });
+  } else {
+    map_binary<A>(x, dy, dx, n, f);
+  }
 }
 
 }  // namespace SIMDACT_ISA_NS

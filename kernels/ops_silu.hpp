@@ -63,6 +63,47 @@ SIMDACT_INLINE vf<A> x_sigmoid(vf<A> x, vf<A> wh, vf<A> wl) {
   return xsimd::select(neg, y * V(kUnscale64), xsimd::select(x == V(std::numeric_limits<float>::infinity()), x, y));
 }
 
+// x_sigmoid of K vectors in lockstep (the AVX2 gelu_tanh; kernels/simd_ops.hpp), in place in x: the
+// operations of the one-vector form, phase by phase, except that 2^(n + 64) is applied as one power
+// of two (normal for n >= -180, i.e. w >= -125; the same products as scale2n's two steps).
+template <class A, std::size_t K>
+SIMDACT_INLINE void x_sigmoid_lockstep(vf<A> (&x)[K], const vf<A> (&wh)[K], const vf<A> (&wl)[K]) {
+  using V = vf<A>;
+  reduced<A> r[K];
+  V ehi[K], elo[K], dh[K], dl[K], nh[K], nl[K];
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    r[k] = reduce_ln2<A>(max_keep_nan<A>(V(-125.0f), wh[k]), xsimd::select(wh[k] > V(-125.0f), wl[k], V(0.0f)));
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V s = fmadd<A>(r[k].r * r[k].r, q6<A>(r[k].r), r[k].r);
+    const V hi = V(1.0f) + s;
+    const V lo = s - (hi - V(1.0f));
+    const V p2 = pow2<A>(r[k].n + vi<A>(64));
+    ehi[k] = hi * p2;
+    elo[k] = lo * p2;
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const auto tiny = ehi[k] < V(0x1p14f);
+    const V eh = xsimd::select(tiny, V(0.0f), ehi[k]) * V(kUnscale64);
+    const V el = xsimd::select(tiny, V(0.0f), elo[k]) * V(kUnscale64);
+    dh[k] = V(1.0f) + eh;
+    dl[k] = ((V(1.0f) - dh[k]) + eh) + el;
+    const auto neg = x[k] < V(0.0f);
+    const V xc = max_keep_nan<A>(V(-125.0f), x[k]);
+    const V ph = xc * ehi[k];
+    nh[k] = xsimd::select(neg, ph, x[k]);
+    nl[k] = xsimd::select(neg, fmadd<A>(xc, ehi[k], -ph) + xc * elo[k], V(0.0f));
+  });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) { ehi[k] = divide<A>(nh[k], dh[k]); });
+  each<K>([&](std::size_t k) __attribute__((always_inline)) {
+    const V q = ehi[k];
+    const V res = (fmadd<A>(-q, dh[k], nh[k]) + nl[k]) - q * dl[k];
+    const V y = fmadd<A>(res, recip_approx<A>(dh[k]), q);
+    x[k] = xsimd::select(x[k] < V(0.0f), y * V(kUnscale64),
+                         xsimd::select(x[k] == V(std::numeric_limits<float>::infinity()), x[k], y));
+  });
+}
+
 // silu's table polynomial (tools/fit_silu.py --no-lo, degree 7): slot 0 (|x| <= 1/2) holds
 // sigmoid(x) = 1/2 + x P(x) in the signed x (the even coefficients 0); slots k = 1..15 hold
 // g(a) = a sigmoid(-a) = a / (1 + e^a) = C0 + t P(t), t = a - k, |t| <= 1/2, P = C1 + t (C2 + ... C7)

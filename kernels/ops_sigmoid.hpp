@@ -89,9 +89,17 @@ SIMDACT_INLINE void sigmoid_direct(vf<A> (&x)[K]) {
   auto far = x[0] < V(-15.5f);  // false for NaN
   each<K - 1>([&](std::size_t k) __attribute__((always_inline)) { far = far | (x[k + 1] < V(-15.5f)); });
   if (xsimd::any(far)) {
-    each<K>([&](std::size_t k) __attribute__((always_inline)) {
-      y[k] = xsimd::select(x[k] < V(-15.5f), sigmoid_far_s<A>(x[k]), y[k]);
-    });
+    // Lanes below -104 (and -inf) give +0 from sigmoid_far_s too (e^-104 rounds to 0): when they are
+    // the only far lanes, a select does (wide-tailed inputs: most far lanes are there).
+    auto mid = (x[0] < V(-15.5f)) & (x[0] >= V(-104.0f));
+    each<K - 1>([&](std::size_t k) __attribute__((always_inline)) { mid = mid | ((x[k + 1] < V(-15.5f)) & (x[k + 1] >= V(-104.0f))); });
+    if (xsimd::any(mid)) {
+      each<K>([&](std::size_t k) __attribute__((always_inline)) {
+        y[k] = xsimd::select(x[k] < V(-15.5f), sigmoid_far_s<A>(x[k]), y[k]);
+      });
+    } else {
+      each<K>([&](std::size_t k) __attribute__((always_inline)) { y[k] = xsimd::select(x[k] < V(-15.5f), V(0.0f), y[k]); });
+    }
   }
   each<K>([&](std::size_t k) __attribute__((always_inline)) { x[k] = y[k]; });
 }
@@ -114,7 +122,8 @@ SIMDACT_INLINE void sigmoid_direct(vf<A> (&x)[K]) {
 //   ~25% there. (One test per 4 vectors gained nothing on U(-10, 10) and lost 8% on @wide.)
 //   AVX2: sigmoid_direct (1 / (1 + 2^n e^-u), no table, one division) for x >= -15.5; lanes with
 //   x < -15.5 (and -inf) take sigmoid_far_s behind one branch per four vectors, which run in lockstep
-//   (sigmoid_direct<A, 4>; only half of @wide's far inputs: x > 15.5 needs no second path).
+//   (sigmoid_direct<A, 4>; only half of @wide's far inputs: x > 15.5 needs no second path), or +0
+//   when all of them are below -104 (a second branch: @wide 0.66-0.79 -> ~0.95x XNNPACK, Zen 3).
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_v(vf<A> x) {
   using V = vf<A>;

@@ -181,8 +181,10 @@ static constexpr const float* kGeluR[] = {kGeluRC7, kGeluRC6, kGeluRC5, kGeluRC4
 //   x phi = x e / sqrt(2 pi)). No division, no branch; a is clamped to <= 15 for the table (e = 0
 //   beyond). +inf -> dy, -inf -> dy * 0, NaN -> NaN. AVX2: R from kGeluR8, four vectors in lockstep
 //   (gelu_backward_r8).
-// The AVX2 gelu_backward of K vectors in lockstep, in place in v (kernels/simd_ops.hpp): the
-// operations of the one-vector form below.
+// The AVX2 gelu_backward of K vectors in lockstep, in place in v (kernels/simd_ops.hpp; K = 1 for
+// the rest): gelu_backward's method below with R from kGeluR8 (8 slots of width 2, one vpermps per
+// coefficient). a >= 14.9375 reads R(14.9375): e <= e^-104 there, the difference is inside the
+// 2^-126 |dy| term.
 template <class A, std::size_t K>
 SIMDACT_INLINE void gelu_backward_r8(vf<A> (&v)[K], const vf<A> (&g)[K]) {
   using V = vf<A>;
@@ -191,9 +193,9 @@ SIMDACT_INLINE void gelu_backward_r8(vf<A> (&v)[K], const vf<A> (&g)[K]) {
   const V magic(0x1.8p23f);
   each<K>([&](std::size_t k) __attribute__((always_inline)) {
     ac[k] = min_keep_nan<A>(V(14.9375f), xsimd::abs(v[k]));
-    const V rk = fmadd<A>(ac[k], V(0.5f), magic);
+    const V rk = fmadd<A>(ac[k], V(0.5f), magic);  // round(a/2) in the low mantissa bits
     k8[k] = xsimd::bitwise_cast<vi<A>>(rk);
-    t[k] = fmadd<A>(V(-2.0f), rk - magic, ac[k]);
+    t[k] = fmadd<A>(V(-2.0f), rk - magic, ac[k]);  // a - 2k, exact (Sterbenz for k >= 1)
     r[k] = tanh_lut8<A>(kGeluR8[0], k8[k]);
   });
   for (std::size_t i = 1; i < 9; ++i)
@@ -228,17 +230,8 @@ void gelu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
   }
   map_binary<A>(x, dy, dx, n, [](V v, V g) __attribute__((always_inline)) {
     const V a = xsimd::abs(v);
-    V ac, r;
-    if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
-      // a >= 14.9375 reads R(14.9375): e <= e^-104 there, the difference is inside the 2^-126 |dy| term.
-      ac = min_keep_nan<A>(V(14.9375f), a);
-      const V magic(0x1.8p23f);
-      const V rk = fmadd<A>(ac, V(0.5f), magic);  // round(a/2) in the low mantissa bits
-      const vi<A> k = xsimd::bitwise_cast<vi<A>>(rk);
-      const V t = fmadd<A>(V(-2.0f), rk - magic, ac);  // a - 2k, exact (Sterbenz for k >= 1)
-      r = tanh_lut8<A>(kGeluR8[0], k);
-      for (std::size_t i = 1; i < 9; ++i) r = fmadd<A>(r, t, tanh_lut8<A>(kGeluR8[i], k));
-    } else {
+    V ac, r;  // declared, then assigned: const initialisation changed GCC's inlining across the NEON object
+    {
       ac = min_keep_nan<A>(V(15.0f), a);  // e = 0 beyond: keeps D finite (inf * 0 is NaN)
       const unit_slot<A> u = slot_of<A>(ac);
       r = horner_lut16<A>(kGeluR, u.k, u.t);

@@ -3,4 +3,5 @@
 #define SIMDACT_ISA_NS avx512
 #define SIMDACT_ISA_ARCH xsimd::avx512bw
 #define SIMDACT_ISA_ENUM SIMDACT_ISA_AVX512
+#define SIMDACT_ISA_PRIMITIVES "kernels/arch/avx512.hpp"
 #include "dispatch/isa_table.inl"

@@ -2,4 +2,5 @@
 #define SIMDACT_ISA_NS neon
 #define SIMDACT_ISA_ARCH xsimd::neon64
 #define SIMDACT_ISA_ENUM SIMDACT_ISA_NEON
+#define SIMDACT_ISA_PRIMITIVES "kernels/arch/neon.hpp"
 #include "dispatch/isa_table.inl"

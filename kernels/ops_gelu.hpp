@@ -196,10 +196,10 @@ SIMDACT_INLINE void gelu_backward_r8(vf<A> (&v)[K], const vf<A> (&g)[K]) {
     const V rk = fmadd<A>(ac[k], V(0.5f), magic);  // round(a/2) in the low mantissa bits
     k8[k] = xsimd::bitwise_cast<vi<A>>(rk);
     t[k] = fmadd<A>(V(-2.0f), rk - magic, ac[k]);  // a - 2k, exact (Sterbenz for k >= 1)
-    r[k] = tanh_lut8<A>(kGeluR8[0], k8[k]);
+    r[k] = lut8<A>(kGeluR8[0], k8[k]);
   });
   for (std::size_t i = 1; i < 9; ++i)
-    each<K>([&](std::size_t k) __attribute__((always_inline)) { r[k] = fmadd<A>(r[k], t[k], tanh_lut8<A>(kGeluR8[i], k8[k])); });
+    each<K>([&](std::size_t k) __attribute__((always_inline)) { r[k] = fmadd<A>(r[k], t[k], lut8<A>(kGeluR8[i], k8[k])); });
   each<K>([&](std::size_t k) __attribute__((always_inline)) {
     const V a = xsimd::abs(v[k]);
     const V h = a * a;

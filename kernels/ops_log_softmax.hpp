@@ -139,8 +139,7 @@ SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> n
 template <class A>
 SIMDACT_INLINE std::size_t log_softmax_rows8_short(const float* x, std::size_t ldx, float* y, std::size_t ldy,
                                                    std::size_t rows, std::size_t cols) {
-#if defined(__AVX2__)
-  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+  if constexpr (short_rows_ops<A>::enabled) {
     using V = vf<A>;
     using D = vd<A>;
     if (!short_rows_apply<A>(rows, cols)) return 0;
@@ -174,7 +173,6 @@ SIMDACT_INLINE std::size_t log_softmax_rows8_short(const float* x, std::size_t l
     }
     return r;
   }
-#endif
   (void)x, (void)ldx, (void)y, (void)ldy, (void)rows, (void)cols;
   return 0;
 }

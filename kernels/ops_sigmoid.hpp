@@ -28,18 +28,11 @@ SIMDACT_INLINE vf<A> sigmoid_poly(vf<A> a) {
 }
 
 // sigmoid(x) from s = sigmoid(-|x|): s for x <= 0, 1 - s for x > 0 (one rounding; s <= 1/2 so
-// nothing is lost); NaN stays NaN either way. AVX-512: the sign bits into a mask (vpmovd2m) and a
-// masked subtraction.
+// nothing is lost); NaN stays NaN either way. AVX-512 decides by the sign bit
+// (kernels/arch/avx512.hpp).
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_reflect(vf<A> x, vf<A> s) {
-  using V = vf<A>;
-#if defined(__AVX512F__)
-  if constexpr (std::is_same<A, xsimd::avx512bw>::value) {
-    const __mmask16 pos = static_cast<__mmask16>(~_mm512_movepi32_mask(_mm512_castps_si512(x)));
-    return _mm512_mask_sub_ps(s, pos, _mm512_set1_ps(1.0f), s);
-  }
-#endif
-  return xsimd::select(x > V(0.0f), V(1.0f) - s, s);
+  return one_minus_where_positive<A>(x, s);
 }
 
 // s = sigmoid(-|x|) for |x| >= 15.5 (any x, +-inf too): e/(1 + e) = e - e^2 + O(e^3) with
@@ -202,9 +195,7 @@ SIMDACT_INLINE vf<A> sigmoid_fast_direct(vf<A> x) {
   return v[0];
 }
 
-#if defined(__AVX512F__)
-
-// AVX-512 fast tier: 1 / (1 + e^-x) directly (no reflection, no branch).
+// The fast tier with vscalefps (AVX-512): 1 / (1 + e^-x) directly (no reflection, no branch).
 //   x is clamped to [-104, 104] (NaN stays NaN).
 //   n = round(-x * 16/ln2) = 16 N + j with the magic 1.5 * 2^19 (its ulp is 1/16): j = the low 4 bits
 //   (vpermps into the table), nf = n/16 exactly; t = x + nf ln2 in two steps (nf ln2_hi is exact,
@@ -213,23 +204,27 @@ SIMDACT_INLINE vf<A> sigmoid_fast_direct(vf<A> x) {
 //   d = 2^(j/16) p + 1 in one FMA, then one correctly rounded division 1 / d. Errors: the table 0.5 ULP,
 //   the roundings of 1 + t q, d and the quotient; the polynomial 0.04 x 2^-24 (one step of reduction
 //   instead of two would cost up to 5 x 2^-24 at |x| ~ 100).
-SIMDACT_INLINE __m512 sigmoid_fast_avx512(__m512 x) {
+template <class A>
+SIMDACT_INLINE vf<A> sigmoid_fast_scalef(vf<A> x) {
+  using V = vf<A>;
+  using I = vi<A>;
   // maxps/minps return their second operand when either is NaN: x's NaN stays. (vrangeps would clamp in
   // one instruction but turns a quiet NaN into the bound.)
-  const __m512 xc = _mm512_min_ps(_mm512_set1_ps(104.0f), _mm512_max_ps(_mm512_set1_ps(-104.0f), x));
-  const __m512 magic = _mm512_set1_ps(0x1.8p19f);
-  const __m512 vn = _mm512_fmadd_ps(xc, _mm512_set1_ps(-0x1.715476p+0f), magic);
-  const __m512 l = _mm512_permutexvar_ps(_mm512_castps_si512(vn), _mm512_load_ps(kSigmoidExp2));
-  const __m512 nf = _mm512_sub_ps(vn, magic);
-  __m512 t = _mm512_fmadd_ps(nf, _mm512_set1_ps(0x1.63p-1f), xc);  // ln2 = 0x1.63p-1 - 0x1.bd0106p-13
-  t = _mm512_fmadd_ps(nf, _mm512_set1_ps(-0x1.bd0106p-13f), t);
-  __m512 q = _mm512_fmadd_ps(_mm512_set1_ps(-0x1.54b41ap-3f), t, _mm512_set1_ps(0x1.000214p-1f));
-  q = _mm512_fmadd_ps(q, t, _mm512_set1_ps(-0x1.000002p+0f));
-  const __m512 one = _mm512_set1_ps(1.0f);
-  const __m512 p = _mm512_scalef_ps(_mm512_fmadd_ps(t, q, one), nf);  // e^-t 2^N
-  return _mm512_div_ps(one, _mm512_fmadd_ps(l, p, one));               // 1 / (1 + 2^(j/16) e^-t 2^N)
+  const V xc = min_keep_nan<A>(V(104.0f), max_keep_nan<A>(V(-104.0f), x));
+  const V magic(0x1.8p19f);
+  const V vn = fmadd<A>(xc, V(-0x1.715476p+0f), magic);
+  I j = xsimd::bitwise_cast<I>(vn);
+  if constexpr (!lut_wraps_index<A>) j = j & I(15);
+  const V l = lut16<A>(kSigmoidExp2, j);
+  const V nf = vn - magic;
+  V t = fmadd<A>(nf, V(0x1.63p-1f), xc);  // ln2 = 0x1.63p-1 - 0x1.bd0106p-13
+  t = fmadd<A>(nf, V(-0x1.bd0106p-13f), t);
+  V q = fmadd<A>(V(-0x1.54b41ap-3f), t, V(0x1.000214p-1f));
+  q = fmadd<A>(q, t, V(-0x1.000002p+0f));
+  const V one(1.0f);
+  const V p = scalef<A>(fmadd<A>(t, q, one), nf);  // e^-t 2^N
+  return divide<A>(one, fmadd<A>(l, p, one));       // 1 / (1 + 2^(j/16) e^-t 2^N)
 }
-#endif
 
 // sigmoid, fast tier (simdact_sigmoid_fast_f32)
 //   Max error: 4 ULP for every x whose result is >= FLT_MIN, proven on all 2^32 inputs by the
@@ -244,13 +239,11 @@ SIMDACT_INLINE __m512 sigmoid_fast_avx512(__m512 x) {
 //   likewise for -88.38 < x < -87.34 (measured within 1.43 x 2^-149), +0 below.
 //   Method (every ISA): 1 / (1 + e^-x) directly, no reflection and no branch, one division. AVX-512
 //   and NEON: e^-x from a 16-entry table 2^(j/16), a two-step reduction and a degree-3 polynomial
-//   (sigmoid_fast_avx512 with vscalefps on AVX-512; sigmoid_fast_lut on NEON). AVX2: no table,
+//   (sigmoid_fast_scalef with vscalefps on AVX-512; sigmoid_fast_lut on NEON). AVX2: no table,
 //   e^-x = 2^n e^-u with a degree-5 polynomial (sigmoid_fast_direct).
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_fast_v(vf<A> x) {
-#if defined(__AVX512F__)
-  if constexpr (has_scalef<A>) return sigmoid_fast_avx512(x);
-#endif
+  if constexpr (has_scalef<A>) return sigmoid_fast_scalef<A>(x);
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) return sigmoid_fast_direct<A>(x);
   return sigmoid_fast_lut<A>(x);
 }

@@ -43,7 +43,7 @@ SIMDACT_INLINE vf<A> x_sigmoid(vf<A> x, vf<A> wh, vf<A> wl) {
   // 0.16 el/ns on AVX2 and 0.21 on AVX-512 with 40% of U(-10, 10) in such lanes; 0.37 / 0.65 without;
   // Xeon). NEON keeps the plain products (2^-126 is enough there too).
   V eh = e.hi, el = e.lo;
-  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>> || is_arch<A, xsimd::avx512bw>) {
+  if constexpr (slow_subnormal_results<A>) {
     const auto tiny = e.hi < V(0x1p14f);
     eh = xsimd::select(tiny, V(0.0f), eh);
     el = xsimd::select(tiny, V(0.0f), el);

@@ -37,15 +37,6 @@ namespace SIMDACT_ISA_NS {
 //   on the first interval). Grid estimate of the float evaluation: 1.26 ULP (S = 20), 1.13 (S = 22).
 #include "kernels/tables/tanh.inc"  // tools/gen_tables.py tanh
 
-// t[i] for i in [0, 8): one vpermps on AVX2 (tanh_table with 8 entries; the AVX2 gelu_backward).
-template <class A>
-SIMDACT_INLINE vf<A> tanh_lut8(const float* t, vi<A> i) {
-#if defined(__AVX2__)
-  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) return _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), i);
-#endif
-  return lut_generic<A>(t, i);
-}
-
 template <class A, std::size_t N, std::size_t D>
 SIMDACT_INLINE vf<A> tanh_table(vf<A> x, const float (&c)[D][N]) {
   using V = vf<A>;
@@ -57,12 +48,12 @@ SIMDACT_INLINE vf<A> tanh_table(vf<A> x, const float (&c)[D][N]) {
   I idx = bits >> S;
   // vpermps / vpermi2ps read only the low 3 / 4 / 5 bits of the index; NEON's tbl and the scalar
   // fallbacks want it in range.
-  if constexpr (!is_arch<A, xsimd::avx512bw> && !is_arch<A, xsimd::fma3<xsimd::avx2>>) idx = idx & I(static_cast<int32_t>(N - 1));
+  if constexpr (!lut_wraps_index<A>) idx = idx & I(static_cast<int32_t>(N - 1));
   const V t = a - (xsimd::bitwise_cast<V>(bits & I(-(1 << S))) - V(0.75f));
   auto lut = [&](const float* row) {
     if constexpr (N == 32) return lut32<A>(row, idx);
     else if constexpr (N == 16) return lut16<A>(row, idx);
-    else return tanh_lut8<A>(row, idx);
+    else return lut8<A>(row, idx);
   };
   V p = lut(c[D - 1]);
   for (std::size_t j = D - 1; j-- > 0;) p = fmadd<A>(p, t, lut(c[j]));
@@ -123,7 +114,7 @@ SIMDACT_INLINE void tanh_direct(vf<A> (&x)[K]) {
 template <class A>
 SIMDACT_INLINE vf<A> tanh_v(vf<A> x) {
   using V = vf<A>;
-  if constexpr (is_arch<A, xsimd::avx512bw>) return tanh_table<A>(x, kTanh32);
+  if constexpr (lut32_one_instruction<A>) return tanh_table<A>(x, kTanh32);
   else if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
     V v[1] = {x};
     tanh_direct<A, 1>(v);
@@ -204,7 +195,7 @@ SIMDACT_INLINE vf<A> tanh_fast_v(vf<A> x) {
   using V = vf<A>;
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
     return tanh_fast_direct<A>(x);
-  } else if constexpr (is_arch<A, xsimd::avx512bw>) {
+  } else if constexpr (lut32_one_instruction<A>) {
     return tanh_v<A>(x);
   } else {
     const V a = xsimd::abs(x);

@@ -162,25 +162,6 @@ SIMDACT_INLINE void map_binary_lockstep(const float* a, const float* b, float* o
       });
 }
 
-// (x > 0) as a factor: 1 where x > 0, `otherwise` where x <= 0, NaN where x is NaN.
-// AVX2: no blend — the mask and-ed with 1 (or-ed with otherwise outside it), then or-ed with the
-// unordered compare of x with itself: all ones (a NaN) where x is NaN, 0 elsewhere (vblendvps is
-// several µops on Intel cores: relu_backward 4 Ki 7.5 -> 10.2 el/ns without the two, Xeon).
-template <class A>
-SIMDACT_INLINE vf<A> positive_factor(vf<A> x, vf<A> otherwise) {
-  using V = vf<A>;
-#if defined(__AVX2__)
-  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
-    const __m256 m = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ);
-    const __m256 f = _mm256_or_ps(_mm256_and_ps(m, _mm256_set1_ps(1.0f)), _mm256_andnot_ps(m, otherwise));
-    return _mm256_or_ps(f, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
-  }
-#endif
-  const V f = xsimd::select(x > V(0.0f), V(1.0f), otherwise);
-  // xsimd 8.1's operator!= on floats is the ordered compare (NaN != NaN is false): use isnan.
-  return xsimd::select(xsimd::isnan(x), x, f);
-}
-
 }  // namespace SIMDACT_ISA_NS
 }  // namespace simdact
 
@@ -401,11 +382,9 @@ SIMDACT_INLINE void scale_rows2(float* y0, float* y1, std::size_t cols, vf<A> in
 // touch exactly the rows' entries; every input of a group is read before its output is written, so
 // the kernels stay in-place safe. kShortCols bounds cols.
 constexpr std::size_t kShortCols = 16;
-// AVX-512 runs the same 256-bit eight-row code (compiled into its own object; on a Zen 5, cols 10 at
-// 1 Mi: softmax 0.61 -> ~0.75 el/ns, log-softmax 0.30 -> ~0.49, softmax_backward 2.5 -> ~4, against
-// its masked 512-bit two-row path).
+// The architecture whose eight-row code an ISA runs (AVX-512: the 256-bit code, kernels/arch/avx512.hpp).
 template <class A>
-using short_rows_arch = std::conditional_t<is_arch<A, xsimd::avx512bw>, xsimd::fma3<xsimd::avx2>, A>;
+using short_rows_arch = typename short_rows_arch_of<A>::type;
 template <class A>
 SIMDACT_INLINE bool short_rows_apply(std::size_t rows, std::size_t cols) {
   return is_arch<A, xsimd::fma3<xsimd::avx2>> && cols >= 2 && cols < kShortCols && rows >= 8;
@@ -444,8 +423,7 @@ SIMDACT_INLINE vf<A> short_rows_sum(vf<A> (&c)[kShortCols], std::size_t cols) {
 template <class A>
 SIMDACT_INLINE std::size_t softmax_rows8_short(const float* x, std::size_t ldx, float* y, std::size_t ldy,
                                                std::size_t rows, std::size_t cols) {
-#if defined(__AVX2__)
-  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+  if constexpr (short_rows_ops<A>::enabled) {
     using V = vf<A>;
     if (!short_rows_apply<A>(rows, cols)) return 0;
     std::size_t r = 0;
@@ -470,7 +448,6 @@ SIMDACT_INLINE std::size_t softmax_rows8_short(const float* x, std::size_t ldx, 
     }
     return r;
   }
-#endif
   (void)x, (void)ldx, (void)y, (void)ldy, (void)rows, (void)cols;
   return 0;
 }
@@ -614,40 +591,24 @@ SIMDACT_INLINE double dot_row(const float* yr, const float* gr, std::size_t cols
 template <class A>
 SIMDACT_INLINE std::size_t softmax_backward_rows8_short(const float* y, const float* dy, float* dx, std::size_t rows,
                                                         std::size_t cols) {
-#if defined(__AVX2__)
-  if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
+  if constexpr (short_rows_ops<A>::enabled) {
     using V = vf<A>;
+    using I = vi<A>;
+    using S = short_rows_ops<A>;
     if (!short_rows_apply<A>(rows, cols)) return 0;
-    __m256i spread[kShortCols];  // lane l of vector k belongs to row (8k + l) / cols
+    I spread[kShortCols];  // lane l of vector k belongs to row (8k + l) / cols
     for (std::size_t k = 0; k < cols; ++k) {
       alignas(32) int32_t lane_row[8];
       for (std::size_t l = 0; l < 8; ++l) lane_row[l] = static_cast<int32_t>((8 * k + l) / cols);
-      spread[k] = _mm256_load_si256(reinterpret_cast<const __m256i*>(lane_row));
+      spread[k] = I::load_aligned(lane_row);
     }
-    const std::size_t full = cols / 4, tail = cols % 4;
     alignas(16) int32_t tail_lanes[4];
-    for (std::size_t l = 0; l < 4; ++l) tail_lanes[l] = l < tail ? -1 : 0;
-    const __m128i tail_mask = _mm_load_si128(reinterpret_cast<const __m128i*>(tail_lanes));
-    // Row i's four-lane partial sum: blocks b0 b1 b2 b3 added as (b0 + b1) + (b2 + b3).
-    auto row_part = [&](const float* yi, const float* gi) __attribute__((always_inline)) {
-      __m128 b[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
-      std::size_t nb = 0;
-      for (; nb < full; ++nb) b[nb] = _mm_mul_ps(_mm_loadu_ps(gi + 4 * nb), _mm_loadu_ps(yi + 4 * nb));
-      if (tail != 0) {
-        b[nb] = _mm_mul_ps(_mm_maskload_ps(gi + 4 * nb, tail_mask), _mm_maskload_ps(yi + 4 * nb, tail_mask));
-        ++nb;
-      }
-      const __m128 lo = nb >= 2 ? _mm_add_ps(b[0], b[1]) : b[0];
-      return nb == 4 ? _mm_add_ps(lo, _mm_add_ps(b[2], b[3])) : nb == 3 ? _mm_add_ps(lo, b[2]) : lo;
-    };
+    for (std::size_t l = 0; l < 4; ++l) tail_lanes[l] = l < cols % 4 ? -1 : 0;
     std::size_t r = 0;
     for (; r + 8 <= rows; r += 8) {
       const float* yr = y + r * cols;
       const float* gr = dy + r * cols;
-      __m256 h[4];
-      for (std::size_t i = 0; i < 4; ++i)
-        h[i] = _mm256_set_m128(row_part(yr + (i + 4) * cols, gr + (i + 4) * cols), row_part(yr + i * cols, gr + i * cols));
-      V s(_mm256_hadd_ps(_mm256_hadd_ps(h[0], h[1]), _mm256_hadd_ps(h[2], h[3])));
+      V s = S::row_dots(yr, gr, cols, tail_lanes);
       if (!xsimd::all(xsimd::isfinite(s))) {
         alignas(32) float lanes[8];
         s.store_aligned(lanes);
@@ -659,12 +620,11 @@ SIMDACT_INLINE std::size_t softmax_backward_rows8_short(const float* y, const fl
       }
       for (std::size_t k = 0; k < cols; ++k) {
         const V p = V::load_unaligned(yr + 8 * k), g = V::load_unaligned(gr + 8 * k);
-        (p * (g - V(_mm256_permutevar8x32_ps(s, spread[k])))).store_unaligned(dx + r * cols + 8 * k);
+        (p * (g - S::spread(s, spread[k]))).store_unaligned(dx + r * cols + 8 * k);
       }
     }
     return r;
   }
-#endif
   (void)y, (void)dy, (void)dx, (void)rows, (void)cols;
   return 0;
 }

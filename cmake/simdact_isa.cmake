@@ -91,10 +91,10 @@ else()
   set(SIMDACT_SEAL_ISA_OBJECTS OFF)
 endif()
 
-# simdact_isa_<name>: dispatch/isa_<name>.cpp compiled with that ISA's flags. Sets <out_var> to the
+# simdact_isa_<name>: kernels/isa_<name>.cpp compiled with that ISA's flags. Sets <out_var> to the
 # object file(s) to link into the library (the sealed object where sealing is available).
 function(simdact_add_isa_objects name out_var)
-  add_library(simdact_isa_${name} OBJECT ${PROJECT_SOURCE_DIR}/dispatch/isa_${name}.cpp)
+  add_library(simdact_isa_${name} OBJECT ${PROJECT_SOURCE_DIR}/kernels/isa_${name}.cpp)
   simdact_target_defaults(simdact_isa_${name})
   target_compile_options(simdact_isa_${name} PRIVATE ${SIMDACT_ISA_FLAGS_${name}})
   target_link_libraries(simdact_isa_${name} PRIVATE xsimd)

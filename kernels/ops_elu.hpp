@@ -1,8 +1,12 @@
-// elu forward and backward. Included by kernels/simd_ops.hpp.
+// elu forward and backward.
 #pragma once
 
+#include <cstddef>
+
+#include "kernels/drivers.hpp"
+
 #ifndef SIMDACT_ISA_NS
-#error "included by kernels/simd_ops.hpp inside a per-ISA translation unit"
+#error "included inside a per-ISA translation unit (kernels/isa_table.inl)"
 #endif
 
 namespace simdact {
@@ -40,7 +44,7 @@ SIMDACT_INLINE void expm1_neg(vf<A> (&u)[K]) {
 //   exhaustive test and checked for other alphas against the double oracle (measured: README).
 //   Range: all floats (the exp argument clamped to [-20, 0]).
 //   Special values: +inf -> +inf, -inf -> -alpha, NaN -> NaN, -0 -> -0 * alpha, +0 -> +0.
-//   Method: expm1_neg; on AVX2 four vectors in lockstep (the same operations, kernels/simd_ops.hpp).
+//   Method: expm1_neg; on AVX2 four vectors in lockstep (the same operations, kernels/drivers.hpp).
 template <class A>
 void elu(const float* x, float* y, std::size_t n, float alpha) {
   using V = vf<A>;

@@ -1,10 +1,12 @@
-// gelu (erf form) and gelu_tanh (the tanh approximation), forward and backward. Included by
-// kernels/simd_ops.hpp after ops_silu.hpp (x_sigmoid, exp_split_scaled64 and sigmoid_and_complement
-// are there).
+// gelu (erf form) and gelu_tanh (the tanh approximation), forward and backward.
 #pragma once
 
+#include <cstddef>
+
+#include "kernels/x_sigmoid.hpp"
+
 #ifndef SIMDACT_ISA_NS
-#error "included by kernels/simd_ops.hpp inside a per-ISA translation unit"
+#error "included inside a per-ISA translation unit (kernels/isa_table.inl)"
 #endif
 
 namespace simdact {
@@ -70,7 +72,7 @@ constexpr float kGeluRatD2[2] = {0x1.772b24p-2f, 0x1.4d49d6p+0f};
 constexpr float kGeluRatD3[2] = {0x1.93381ep-5f, 0x1.cf29bep-2f};
 constexpr float kGeluRatD4[2] = {0.0f, 0x1.ea901ep-4f};
 
-// K vectors in lockstep, in place (K = 1: the one-vector form; kernels/simd_ops.hpp says why).
+// K vectors in lockstep, in place (K = 1: the one-vector form; kernels/drivers.hpp says why).
 template <class A, std::size_t K>
 SIMDACT_INLINE void gelu_rational(vf<A> (&x)[K]) {
   using V = vf<A>;
@@ -181,7 +183,7 @@ static constexpr const float* kGeluR[] = {kGeluRC7, kGeluRC6, kGeluRC5, kGeluRC4
 //   x phi = x e / sqrt(2 pi)). No division, no branch; a is clamped to <= 15 for the table (e = 0
 //   beyond). +inf -> dy, -inf -> dy * 0, NaN -> NaN. AVX2: R from kGeluR8, four vectors in lockstep
 //   (gelu_backward_r8).
-// The AVX2 gelu_backward of K vectors in lockstep, in place in v (kernels/simd_ops.hpp; K = 1 for
+// The AVX2 gelu_backward of K vectors in lockstep, in place in v (kernels/drivers.hpp; K = 1 for
 // the rest): gelu_backward's method below with R from kGeluR8 (8 slots of width 2, one vpermps per
 // coefficient). a >= 14.9375 reads R(14.9375): e <= e^-104 there, the difference is inside the
 // 2^-126 |dy| term.

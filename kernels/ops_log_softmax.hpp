@@ -1,9 +1,14 @@
-// log-softmax forward (contiguous and strided rows) and backward. Included by kernels/simd_ops.hpp
-// after softmax (the row helpers row_max_min and dot_exact_fallback are there).
+// log-softmax forward (contiguous and strided rows) and backward.
 #pragma once
 
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+#include "kernels/rows.hpp"
+
 #ifndef SIMDACT_ISA_NS
-#error "included by kernels/simd_ops.hpp inside a per-ISA translation unit"
+#error "included inside a per-ISA translation unit (kernels/isa_table.inl)"
 #endif
 
 namespace simdact {
@@ -33,7 +38,7 @@ constexpr bool log_softmax_x86 = has_stream<A>;
 // times 2^n. hi + lo is within ~0.8 x 2^-24 relative of e^(x - m): the Cody-Waite rounding of r
 // (2^-26), the fit (3.1e-9), the rounding of q (<= 2^-26 / 0.7) and of r^2 Q6. -inf entries give
 // ~2^-125, NaN propagates (NaN entries, and x - m of a +inf or all -inf row).
-// The same for K vectors in lockstep (kernels/simd_ops.hpp; the AVX2 row sum): out[k] for x[k], the
+// The same for K vectors in lockstep (kernels/drivers.hpp; the AVX2 row sum): out[k] for x[k], the
 // operations of the one-vector form below, so the same bits. (The one-vector form is not written as
 // K = 1 of this: that alone changed the AVX-512 object's code, which this CPU cannot measure.)
 template <class A, std::size_t K>
@@ -82,7 +87,7 @@ SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> n
   V l0(0.0f), l1(0.0f);
   std::size_t i = 0;
   if constexpr (is_arch<A, xsimd::fma3<xsimd::avx2>>) {
-    // AVX2: the same sums in the same order, four vectors' terms in lockstep (kernels/simd_ops.hpp;
+    // AVX2: the same sums in the same order, four vectors' terms in lockstep (kernels/drivers.hpp;
     // Zen 3, 64 Ki: cols 128 1.15x, cols 1000 1.17x the two-at-a-time loop below, simdact_ab)
     for (; i + 4 * W <= cols; i += 4 * W) {
       const V v[4] = {V::load_unaligned(xr + i), V::load_unaligned(xr + i + W), V::load_unaligned(xr + i + 2 * W),
@@ -132,7 +137,7 @@ SIMDACT_INLINE double log_softmax_sum(const float* xr, std::size_t cols, vf<A> n
 }
 
 // log_softmax of eight short rows per step (AVX2 and AVX-512, 2 <= cols < 16; short_rows_in/out of
-// kernels/simd_ops.hpp: one row per lane): the per-lane max, the hi parts of the exponentials added
+// kernels/rows.hpp: one row per lane): the per-lane max, the hi parts of the exponentials added
 // in double lanes and the lo parts in float, as log_softmax_sum does per row (the same terms, in
 // another order), log of the eight sums in double (std::log), then y = ((double)x - m) - log in
 // double lanes, rounded once. Returns the rows done (a multiple of 8).

@@ -1,9 +1,12 @@
-// sigmoid: accurate tier, fast tier, backward. Included by kernels/simd_ops.hpp (the loop drivers and
-// the common contract are there).
+// sigmoid: accurate tier, fast tier, backward.
 #pragma once
 
+#include <cstddef>
+
+#include "kernels/drivers.hpp"
+
 #ifndef SIMDACT_ISA_NS
-#error "included by kernels/simd_ops.hpp inside a per-ISA translation unit"
+#error "included inside a per-ISA translation unit (kernels/isa_table.inl)"
 #endif
 
 namespace simdact {
@@ -61,7 +64,7 @@ SIMDACT_INLINE vf<A> sigmoid_far_s(vf<A> x) {
 //   where e^-x's errors are damped by e^-x / (1 + e^-x)).
 //   (Why not further: for n >= 24, 2^n + 1 rounds; that alone took x = -16.64 to 2.44 ULP.)
 //   silu_v takes the same d for x / d (AVX2).
-// K vectors in lockstep (kernels/simd_ops.hpp): d[k] for x[k].
+// K vectors in lockstep (kernels/drivers.hpp): d[k] for x[k].
 template <class A, std::size_t K>
 SIMDACT_INLINE void one_plus_exp_neg(const vf<A> (&x)[K], vf<A> (&d)[K]) {
   using V = vf<A>;

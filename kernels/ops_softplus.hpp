@@ -1,9 +1,12 @@
-// softplus forward and backward. Included by kernels/simd_ops.hpp after ops_sigmoid.hpp (whose
-// table-lookup scheme this follows).
+// softplus forward and backward (its small-|x| path is sigmoid's, kernels/ops_sigmoid.hpp).
 #pragma once
 
+#include <cstddef>
+
+#include "kernels/ops_sigmoid.hpp"
+
 #ifndef SIMDACT_ISA_NS
-#error "included by kernels/simd_ops.hpp inside a per-ISA translation unit"
+#error "included inside a per-ISA translation unit (kernels/isa_table.inl)"
 #endif
 
 namespace simdact {

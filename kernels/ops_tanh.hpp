@@ -1,9 +1,12 @@
-// tanh: accurate tier, fast tier, backward. Included by kernels/simd_ops.hpp (the loop drivers and
-// the common contract are there).
+// tanh: accurate tier, fast tier, backward.
 #pragma once
 
+#include <cstddef>
+
+#include "kernels/drivers.hpp"
+
 #ifndef SIMDACT_ISA_NS
-#error "included by kernels/simd_ops.hpp inside a per-ISA translation unit"
+#error "included inside a per-ISA translation unit (kernels/isa_table.inl)"
 #endif
 
 namespace simdact {
@@ -91,7 +94,7 @@ SIMDACT_INLINE vf<A> tanh_small(vf<A> a) {
 // (s = e^r - 1 as in tanh_fast_direct; 2^n + 1 is exact for n <= 23, and for larger n its rounding is
 // below 2^-23 of d), the quotient <= 0.45 so the subtraction loses nothing; the sign of x or-ed in.
 // 2a <= 19: 2 / d < 2^-26 there, so |x| >= 9.5 and +-inf give exactly +-1. NaN stays in a.
-// K vectors in lockstep (kernels/simd_ops.hpp), in place.
+// K vectors in lockstep (kernels/drivers.hpp), in place.
 template <class A, std::size_t K>
 SIMDACT_INLINE void tanh_direct(vf<A> (&x)[K]) {
   using V = vf<A>;
@@ -156,7 +159,7 @@ void tanh(const float* x, float* y, std::size_t n) {
 // of x or-ed in. No cancellation for small a: n = 0 there, so m = s. Rounding is monotonic, so m <= d
 // and |result| <= 1; at the clamp m and d round to the same float (2a = 19: 2^27 ulp 16), so +-inf
 // and |x| >= 9.5 give exactly +-1. Subnormal x: s = 2a exactly, d = 2, the result x.
-// K vectors in lockstep (kernels/simd_ops.hpp), in place.
+// K vectors in lockstep (kernels/drivers.hpp), in place.
 template <class A, std::size_t K>
 SIMDACT_INLINE void tanh_fast_direct(vf<A> (&x)[K]) {
   using V = vf<A>;

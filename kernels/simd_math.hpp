@@ -1,7 +1,7 @@
 // SIMD building blocks shared by the op templates: exp with our own range reduction and polynomial,
 // written once over the ISA primitives of kernels/arch/ (no ISA-specific code here).
 //
-// Included only from kernels/simd_ops.hpp, inside the per-ISA namespace simdact::SIMDACT_ISA_NS:
+// Included only from kernels/drivers.hpp, inside the per-ISA namespace simdact::SIMDACT_ISA_NS:
 // every helper here therefore has a distinct symbol per ISA, so the linker can never merge the
 // AVX-512 copy into the AVX2 path (the classic ODR/SIGILL trap).
 #pragma once
@@ -145,7 +145,7 @@ SIMDACT_INLINE vf<A> exp_reduced(vf<A> z) {
   return exp_reduced<A>(z, vf<A>(0.0f));
 }
 
-// exp_reduced of K vectors in lockstep (the AVX2 lockstep kernels, kernels/simd_ops.hpp): out[k] =
+// exp_reduced of K vectors in lockstep (the AVX2 lockstep kernels, kernels/drivers.hpp): out[k] =
 // e^(z[k] + zlo[k]), phase by phase, the operations of the one-vector form (which stays as it is:
 // the other ISAs' code is not touched).
 template <class A, std::size_t K>

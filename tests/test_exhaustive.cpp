@@ -11,7 +11,7 @@
 // which is 2^-29 of a float ULP; so |y - ref| / ulp differs from the error against the exact value by
 // less than 2^-28 ULP, far below the resolution of the bounds checked (2 and 4 ULP).
 //
-// Bounds (the contract in kernels/simd_ops.hpp): accurate tier <= 2 ULP, fast tier <= 4 ULP, for
+// Bounds (the contract above each kernel in kernels/ops_*.hpp): accurate tier <= 2 ULP, fast tier <= 4 ULP, for
 // results >= FLT_MIN; subnormal results within 4 x 2^-149 (sigmoid_fast may flush them to +0); the
 // scalar oracle within 0.5 ULP. NaN in -> NaN out for every NaN pattern; finite in -> finite out;
 // sigmoid in [0, 1]; tanh in [-1, 1] with the sign of x (tanh(-0) = -0).

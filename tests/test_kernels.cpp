@@ -229,7 +229,7 @@ TEST_P(Kernels, AllLengthsAlignedAndMisaligned) {
   }
 }
 
-// Outputs of 16 MiB and more are written with non-temporal stores on x86 (kernels/simd_ops.hpp,
+// Outputs of 16 MiB and more are written with non-temporal stores on x86 (kernels/drivers.hpp,
 // map_driver; softmax and its backward row by row): the same bits as calls on chunks below that size,
 // nothing written outside the output (which starts one float past a vector boundary: partial vectors
 // at both ends), and in place too. Softmax kinds: rows of 1000 (one row at a time on both paths).

@@ -1,4 +1,4 @@
-// AVX2 + FMA primitives (xsimd::fma3<xsimd::avx2>): the translation unit dispatch/isa_avx2.cpp,
+// AVX2 + FMA primitives (xsimd::fma3<xsimd::avx2>): the translation unit kernels/isa_avx2.cpp,
 // compiled with -mavx2 -mfma only. See kernels/arch/generic.hpp for what each member promises.
 #pragma once
 

@@ -1,5 +1,5 @@
 // AVX-512 primitives (xsimd::avx512bw; F/BW/DQ/VL + FMA): the translation unit
-// dispatch/isa_avx512.cpp, compiled with -mavx512f -mavx512bw -mavx512dq -mavx512vl -mfma only.
+// kernels/isa_avx512.cpp, compiled with -mavx512f -mavx512bw -mavx512dq -mavx512vl -mfma only.
 // See kernels/arch/generic.hpp for what each member promises.
 #pragma once
 

@@ -187,7 +187,7 @@ SIMDACT_INLINE float hmax(vf<A> v) {
   return m;
 }
 
-// The eight-row short-row softmax paths (kernels/simd_ops.hpp): `enabled` where an ISA header
+// The eight-row short-row softmax paths (kernels/rows.hpp, ops_softmax.hpp, ops_log_softmax.hpp): `enabled` where an ISA header
 // provides their 256-bit operations for the architecture A; short_rows_arch_of<A>::type names the
 // architecture whose short-row code an ISA runs (itself by default).
 template <class A>

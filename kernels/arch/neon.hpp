@@ -1,4 +1,4 @@
-// aarch64 Advanced SIMD primitives (xsimd::neon64): the translation unit dispatch/isa_neon.cpp.
+// aarch64 Advanced SIMD primitives (xsimd::neon64): the translation unit kernels/isa_neon.cpp.
 // See kernels/arch/generic.hpp for what each member promises.
 #pragma once
 

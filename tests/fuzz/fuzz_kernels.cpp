@@ -19,7 +19,7 @@
 //            no patterns at all: a ramp over [-20, 20). So a short input fills a long vector, and NaN
 //            payloads, infinities, subnormals and huge values come straight from the bytes.
 //
-// The bounds (the contract: include/simdact/simdact.h, kernels/simd_ops.hpp, tests/test_kernels.cpp):
+// The bounds (the contract: include/simdact/simdact.h, kernels/ops_*.hpp, tests/test_kernels.cpp):
 //   exact       relu, leaky relu and the elementwise backward ops: the same bits (NaN: any NaN)
 //   ulp2/ulp4   sigmoid, tanh (accurate tier: 2 ULP) and their fast tier (4 ULP) against the formula in
 //               double, for results >= FLT_MIN; below, 4 x 2^-149 (sigmoid_fast may give +0 there)

@@ -3,4 +3,4 @@
 #define SIMDACT_ISA_ARCH xsimd::fma3<xsimd::avx2>
 #define SIMDACT_ISA_ENUM SIMDACT_ISA_AVX2
 #define SIMDACT_ISA_PRIMITIVES "kernels/arch/avx2.hpp"
-#include "dispatch/isa_table.inl"
+#include "kernels/isa_table.inl"

@@ -1,5 +1,5 @@
 // Instantiates every kernel of kernels/list.inc for one ISA and fills its table. Included by exactly
-// one translation unit per ISA (dispatch/isa_<name>.cpp), which is compiled with that ISA's flags
+// one translation unit per ISA (kernels/isa_<name>.cpp), which is compiled with that ISA's flags
 // only and defines:
 //   SIMDACT_ISA_NS    the per-ISA namespace (avx2, avx512, neon) — also the table's name prefix
 //   SIMDACT_ISA_ARCH  the xsimd architecture type

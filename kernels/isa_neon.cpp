@@ -3,4 +3,4 @@
 #define SIMDACT_ISA_ARCH xsimd::neon64
 #define SIMDACT_ISA_ENUM SIMDACT_ISA_NEON
 #define SIMDACT_ISA_PRIMITIVES "kernels/arch/neon.hpp"
-#include "dispatch/isa_table.inl"
+#include "kernels/isa_table.inl"

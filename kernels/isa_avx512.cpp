@@ -4,4 +4,4 @@
 #define SIMDACT_ISA_ARCH xsimd::avx512bw
 #define SIMDACT_ISA_ENUM SIMDACT_ISA_AVX512
 #define SIMDACT_ISA_PRIMITIVES "kernels/arch/avx512.hpp"
-#include "dispatch/isa_table.inl"
+#include "kernels/isa_table.inl"

@@ -32,6 +32,7 @@ only the tables are written.
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -40,7 +41,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from summary import context_line, fmt, size_label  # noqa: E402  (bench/summary.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ISA_ORDER = {"scalar": 0, "avx2": 1, "avx512": 2, "neon": 3}
+# The ISAs in simdact_isa order: the rows of dispatch/isa_list.inc.
+with open(os.path.join(HERE, "..", "dispatch", "isa_list.inc")) as _f:
+    ISA_ORDER = {m.group(1): i for i, m in enumerate(re.finditer(r"^SIMDACT_ISA\((\w+),", _f.read(), re.M))}
 # The peers that simdact_compare --peer-isa=avx2 caps to AVX2 (their names carry no ISA).
 CAPPED_PEERS = ("onednn", "xnnpack")
 

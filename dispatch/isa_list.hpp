@@ -27,7 +27,7 @@ inline constexpr simdact_isa kIsas[] = {
 #undef SIMDACT_ISA
 };
 
-// "scalar, avx2, avx512, neon": the names, for messages.
+// The names joined by ", " in the list's order, for messages.
 inline constexpr char kIsaNames[] =
 #define SIMDACT_ISA(name, value, arch, feature, priority, flags) ", " #name
 #include "dispatch/isa_list.inc"

@@ -1,9 +1,11 @@
 // Instantiates every kernel of kernels/list.inc for one ISA and fills its table. Included by exactly
 // one translation unit per ISA (kernels/isa_<name>.cpp), which is compiled with that ISA's flags
 // only and defines:
-//   SIMDACT_ISA_NS    the per-ISA namespace (avx2, avx512, neon) — also the table's name prefix
+//   SIMDACT_ISA_NS    the per-ISA namespace, the row's name (dispatch/isa_list.inc) — also the table's
+//                     name prefix
 //   SIMDACT_ISA_ARCH  the xsimd architecture type
 //   SIMDACT_ISA_ENUM  the simdact_isa value
+//   SIMDACT_ISA_PRIMITIVES  its primitives header, "kernels/arch/<name>.hpp"
 #include "kernels/simd_ops.hpp"
 #include "kernels/table.hpp"
 

@@ -534,10 +534,8 @@ TEST(CppApi, IsaFunctions) {
   EXPECT_EQ(start, simdact_active_isa());
   EXPECT_TRUE(simdact::isa_supported(start));
   EXPECT_TRUE(simdact::isa_supported(SIMDACT_ISA_SCALAR));
-  EXPECT_STREQ(simdact::isa_name(SIMDACT_ISA_SCALAR), "scalar");
-  EXPECT_STREQ(simdact::isa_name(SIMDACT_ISA_AVX2), "avx2");
-  EXPECT_STREQ(simdact::isa_name(SIMDACT_ISA_AVX512), "avx512");
-  EXPECT_STREQ(simdact::isa_name(SIMDACT_ISA_NEON), "neon");
+  // The C++ layer gives the C ABI's names (tests/test_abi.cpp freezes those).
+  for (const simdact::isa_info& i : simdact::kIsaInfo) EXPECT_STREQ(simdact::isa_name(i.isa), i.name);
   const auto bogus = static_cast<simdact::isa>(42);
   EXPECT_STREQ(simdact::isa_name(bogus), "unknown");
   EXPECT_FALSE(simdact::isa_supported(bogus));

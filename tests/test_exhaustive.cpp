@@ -2,7 +2,7 @@
 // silu, softplus and elu with alpha = 1), on every ISA this machine runs: every
 // one of the 2^32 float bit patterns (SIMDACT_EXHAUSTIVE_LOG2=k samples 2^k of them evenly instead,
 // for emulators), against a double-precision reference computed once per input for all ISAs.
-// SIMDACT_EXHAUSTIVE_ISAS=neon,... restricts the ISAs (under qemu the scalar oracle, double exp in
+// SIMDACT_EXHAUSTIVE_ISAS=<isa>,... restricts the ISAs (under qemu the scalar oracle, double exp in
 // emulated floating point, would take most of the time; it is proven natively).
 // SIMDACT_EXHAUSTIVE_OPS=sigmoid,tanh_fast,... restricts the ops (exact names, for kernel work).
 //

@@ -1,6 +1,7 @@
-// The C entry points, expanded from kernels/list.inc: validate, then call the active table.
+// The C entry points, one per row of kernels/list.inc: validate, then call the active table.
 // Nothing here allocates, throws or prints; a rejected call writes nothing.
 #include <cstdint>
+#include <type_traits>
 
 #include "dispatch/isa_list.hpp"
 #include "dispatch/registry.hpp"
@@ -91,66 +92,161 @@ simdact_status check_strided(const float* x, std::size_t ldx, const float* y, st
 
 using simdact::active;
 
-#define SIMDACT_CAPI_unary(op)                                                                   \
-  simdact_status simdact_##op##_f32(const float* x, float* y, size_t n) {                        \
-    bool done;                                                                                   \
-    const simdact_status s = simdact::check1(x, y, n, done);                                     \
-    if (s == SIMDACT_OK && !done) active().op(x, y, n);                                          \
-    return s;                                                                                    \
-  }
-#define SIMDACT_CAPI_unary_p(op)                                                                 \
-  simdact_status simdact_##op##_f32(const float* x, float* y, size_t n, float p) {               \
-    bool done;                                                                                   \
-    const simdact_status s = simdact::check1(x, y, n, done);                                     \
-    if (s == SIMDACT_OK && !done) active().op(x, y, n, p);                                       \
-    return s;                                                                                    \
-  }
-#define SIMDACT_CAPI_binary(op)                                                                  \
-  simdact_status simdact_##op##_f32(const float* a, const float* b, float* out, size_t n) {      \
-    bool done;                                                                                   \
-    const simdact_status s = simdact::check2(a, b, out, n, done);                                \
-    if (s == SIMDACT_OK && !done) active().op(a, b, out, n);                                     \
-    return s;                                                                                    \
-  }
-#define SIMDACT_CAPI_binary_p(op)                                                                \
-  simdact_status simdact_##op##_f32(const float* a, const float* b, float* out, size_t n, float p) { \
-    bool done;                                                                                   \
-    const simdact_status s = simdact::check2(a, b, out, n, done);                                \
-    if (s == SIMDACT_OK && !done) active().op(a, b, out, n, p);                                  \
-    return s;                                                                                    \
-  }
-#define SIMDACT_CAPI_rows(op)                                                                    \
-  simdact_status simdact_##op##_f32(const float* x, float* y, size_t rows, size_t cols) {        \
-    size_t n;                                                                                    \
-    if (!simdact::rows_to_n(rows, cols, n)) return SIMDACT_ERR_INVALID_ARGUMENT;                 \
-    bool done;                                                                                   \
-    const simdact_status s = simdact::check1(x, y, n, done);                                     \
-    if (s == SIMDACT_OK && !done) active().op(x, y, rows, cols);                                 \
-    return s;                                                                                    \
-  }
-#define SIMDACT_CAPI_rows_binary(op)                                                             \
-  simdact_status simdact_##op##_f32(const float* a, const float* b, float* out, size_t rows, size_t cols) { \
-    size_t n;                                                                                    \
-    if (!simdact::rows_to_n(rows, cols, n)) return SIMDACT_ERR_INVALID_ARGUMENT;                 \
-    bool done;                                                                                   \
-    const simdact_status s = simdact::check2(a, b, out, n, done);                                \
-    if (s == SIMDACT_OK && !done) active().op(a, b, out, rows, cols);                            \
-    return s;                                                                                    \
-  }
+namespace simdact {
+namespace {
 
-#define SIMDACT_CAPI_rows_strided(op)                                                            \
-  simdact_status simdact_##op##_f32(const float* x, size_t ldx, float* y, size_t ldy, size_t rows, size_t cols) { \
-    bool done;                                                                                   \
-    const simdact_status s = simdact::check_strided(x, ldx, y, ldy, rows, cols, done);           \
-    if (s == SIMDACT_OK && !done) active().op(x, ldx, y, ldy, rows, cols);                       \
-    return s;                                                                                    \
-  }
+// The checks of each kind, then the kernel K of the active table (K: a member of kernel_table).
+// capi_fn_t<kind_fn>: the entry point's type, the kernel's parameters and a status.
+template <class F>
+struct capi_fn;
+template <class... Args>
+struct capi_fn<void (*)(Args...)> {
+  using type = simdact_status (*)(Args...);
+};
+template <class F>
+using capi_fn_t = typename capi_fn<F>::type;
+
+template <unary_fn kernel_table::*K>
+simdact_status run(const float* x, float* y, size_t n) {
+  bool done;
+  const simdact_status s = check1(x, y, n, done);
+  if (s == SIMDACT_OK && !done) (active().*K)(x, y, n);
+  return s;
+}
+template <unary_p_fn kernel_table::*K>
+simdact_status run(const float* x, float* y, size_t n, float p) {
+  bool done;
+  const simdact_status s = check1(x, y, n, done);
+  if (s == SIMDACT_OK && !done) (active().*K)(x, y, n, p);
+  return s;
+}
+template <binary_fn kernel_table::*K>
+simdact_status run(const float* a, const float* b, float* out, size_t n) {
+  bool done;
+  const simdact_status s = check2(a, b, out, n, done);
+  if (s == SIMDACT_OK && !done) (active().*K)(a, b, out, n);
+  return s;
+}
+template <binary_p_fn kernel_table::*K>
+simdact_status run(const float* a, const float* b, float* out, size_t n, float p) {
+  bool done;
+  const simdact_status s = check2(a, b, out, n, done);
+  if (s == SIMDACT_OK && !done) (active().*K)(a, b, out, n, p);
+  return s;
+}
+template <rows_fn kernel_table::*K>
+simdact_status run(const float* x, float* y, size_t rows, size_t cols) {
+  size_t n;
+  if (!rows_to_n(rows, cols, n)) return SIMDACT_ERR_INVALID_ARGUMENT;
+  bool done;
+  const simdact_status s = check1(x, y, n, done);
+  if (s == SIMDACT_OK && !done) (active().*K)(x, y, rows, cols);
+  return s;
+}
+template <rows_binary_fn kernel_table::*K>
+simdact_status run(const float* a, const float* b, float* out, size_t rows, size_t cols) {
+  size_t n;
+  if (!rows_to_n(rows, cols, n)) return SIMDACT_ERR_INVALID_ARGUMENT;
+  bool done;
+  const simdact_status s = check2(a, b, out, n, done);
+  if (s == SIMDACT_OK && !done) (active().*K)(a, b, out, rows, cols);
+  return s;
+}
+template <rows_strided_fn kernel_table::*K>
+simdact_status run(const float* x, size_t ldx, float* y, size_t ldy, size_t rows, size_t cols) {
+  bool done;
+  const simdact_status s = check_strided(x, ldx, y, ldy, rows, cols, done);
+  if (s == SIMDACT_OK && !done) (active().*K)(x, ldx, y, ldy, rows, cols);
+  return s;
+}
+
+}  // namespace
+}  // namespace simdact
 
 extern "C" {
 
-#define SIMDACT_KERNEL(op, kind, ...) SIMDACT_CAPI_##kind(op)
-#include "kernels/list.inc"
-#undef SIMDACT_KERNEL
+// One entry point per row of kernels/list.inc, written out so that grep finds each. The static_asserts
+// at the end check each row's signature against its kind; a row whose entry point is missing here
+// fails to link (tests/, abi_exported_symbols), an entry point without a row fails to compile.
+simdact_status simdact_sigmoid_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::sigmoid>(x, y, n);
+}
+simdact_status simdact_sigmoid_fast_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::sigmoid_fast>(x, y, n);
+}
+simdact_status simdact_sigmoid_backward_f32(const float* a, const float* b, float* out, size_t n) {
+  return simdact::run<&simdact::kernel_table::sigmoid_backward>(a, b, out, n);
+}
+simdact_status simdact_tanh_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::tanh>(x, y, n);
+}
+simdact_status simdact_tanh_fast_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::tanh_fast>(x, y, n);
+}
+simdact_status simdact_tanh_backward_f32(const float* a, const float* b, float* out, size_t n) {
+  return simdact::run<&simdact::kernel_table::tanh_backward>(a, b, out, n);
+}
+simdact_status simdact_relu_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::relu>(x, y, n);
+}
+simdact_status simdact_relu_backward_f32(const float* a, const float* b, float* out, size_t n) {
+  return simdact::run<&simdact::kernel_table::relu_backward>(a, b, out, n);
+}
+simdact_status simdact_leaky_relu_f32(const float* x, float* y, size_t n, float p) {
+  return simdact::run<&simdact::kernel_table::leaky_relu>(x, y, n, p);
+}
+simdact_status simdact_leaky_relu_backward_f32(const float* a, const float* b, float* out, size_t n, float p) {
+  return simdact::run<&simdact::kernel_table::leaky_relu_backward>(a, b, out, n, p);
+}
+simdact_status simdact_softmax_f32(const float* x, float* y, size_t rows, size_t cols) {
+  return simdact::run<&simdact::kernel_table::softmax>(x, y, rows, cols);
+}
+simdact_status simdact_softmax_backward_f32(const float* a, const float* b, float* out, size_t rows, size_t cols) {
+  return simdact::run<&simdact::kernel_table::softmax_backward>(a, b, out, rows, cols);
+}
+simdact_status simdact_log_softmax_f32(const float* x, float* y, size_t rows, size_t cols) {
+  return simdact::run<&simdact::kernel_table::log_softmax>(x, y, rows, cols);
+}
+simdact_status simdact_log_softmax_backward_f32(const float* a, const float* b, float* out, size_t rows, size_t cols) {
+  return simdact::run<&simdact::kernel_table::log_softmax_backward>(a, b, out, rows, cols);
+}
+simdact_status simdact_gelu_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::gelu>(x, y, n);
+}
+simdact_status simdact_gelu_backward_f32(const float* a, const float* b, float* out, size_t n) {
+  return simdact::run<&simdact::kernel_table::gelu_backward>(a, b, out, n);
+}
+simdact_status simdact_gelu_tanh_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::gelu_tanh>(x, y, n);
+}
+simdact_status simdact_gelu_tanh_backward_f32(const float* a, const float* b, float* out, size_t n) {
+  return simdact::run<&simdact::kernel_table::gelu_tanh_backward>(a, b, out, n);
+}
+simdact_status simdact_silu_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::silu>(x, y, n);
+}
+simdact_status simdact_silu_backward_f32(const float* a, const float* b, float* out, size_t n) {
+  return simdact::run<&simdact::kernel_table::silu_backward>(a, b, out, n);
+}
+simdact_status simdact_softplus_f32(const float* x, float* y, size_t n) {
+  return simdact::run<&simdact::kernel_table::softplus>(x, y, n);
+}
+simdact_status simdact_softplus_backward_f32(const float* a, const float* b, float* out, size_t n) {
+  return simdact::run<&simdact::kernel_table::softplus_backward>(a, b, out, n);
+}
+simdact_status simdact_elu_f32(const float* x, float* y, size_t n, float p) {
+  return simdact::run<&simdact::kernel_table::elu>(x, y, n, p);
+}
+simdact_status simdact_elu_backward_f32(const float* a, const float* b, float* out, size_t n, float p) {
+  return simdact::run<&simdact::kernel_table::elu_backward>(a, b, out, n, p);
+}
+simdact_status simdact_softmax_strided_f32(const float* x, size_t ldx, float* y, size_t ldy, size_t rows, size_t cols) {
+  return simdact::run<&simdact::kernel_table::softmax_strided>(x, ldx, y, ldy, rows, cols);
+}
+simdact_status simdact_log_softmax_strided_f32(const float* x, size_t ldx, float* y, size_t ldy, size_t rows, size_t cols) {
+  return simdact::run<&simdact::kernel_table::log_softmax_strided>(x, ldx, y, ldy, rows, cols);
+}
+
 
 simdact_isa simdact_active_isa(void) { return active().isa; }
 
@@ -171,3 +267,11 @@ simdact_status simdact_set_isa(simdact_isa isa) {
 const char* simdact_version(void) { return SIMDACT_VERSION_STRING; }
 
 }  // extern "C"
+
+// Every row of kernels/list.inc has its entry point, of its kind's signature (plus the status).
+#define SIMDACT_KERNEL(op, kind, ...)                                                                     \
+  static_assert(std::is_same<decltype(&simdact_##op##_f32),                                               \
+                             simdact::capi_fn_t<simdact::kind##_fn>>::value,                              \
+                "simdact_" #op "_f32: the entry point of its kernels/list.inc row");
+#include "kernels/list.inc"
+#undef SIMDACT_KERNEL

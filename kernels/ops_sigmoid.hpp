@@ -31,8 +31,8 @@ SIMDACT_INLINE vf<A> sigmoid_poly(vf<A> a) {
 }
 
 // sigmoid(x) from s = sigmoid(-|x|): s for x <= 0, 1 - s for x > 0 (one rounding; s <= 1/2 so
-// nothing is lost); NaN stays NaN either way. AVX-512 decides by the sign bit
-// (kernels/arch/avx512.hpp).
+// nothing is lost); NaN stays NaN either way (one_minus_where_positive: AVX-512 decides by the sign
+// bit).
 template <class A>
 SIMDACT_INLINE vf<A> sigmoid_reflect(vf<A> x, vf<A> s) {
   return one_minus_where_positive<A>(x, s);

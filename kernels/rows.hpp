@@ -59,7 +59,7 @@ SIMDACT_INLINE row_range<A> row_max_min(const float* x, std::size_t cols) {
 // touch exactly the rows' entries; every input of a group is read before its output is written, so
 // the kernels stay in-place safe. kShortCols bounds cols.
 constexpr std::size_t kShortCols = 16;
-// The architecture whose eight-row code an ISA runs (AVX-512: the 256-bit code, kernels/arch/avx512.hpp).
+// The architecture whose eight-row code an ISA runs (short_rows_arch_of: AVX-512 runs the 256-bit code).
 template <class A>
 using short_rows_arch = typename short_rows_arch_of<A>::type;
 template <class A>

@@ -22,7 +22,7 @@ using simdact::kIsas;  // every ISA of dispatch/isa_list.inc, compiled in or not
 // The ISA the library picked on its own (detection + SIMDACT_ISA), captured before any test runs.
 simdact_isa initial_isa();
 
-// Runs every test of the suite once per ISA, named by the ISA (e.g. Kernels/Sigmoid/avx512). An ISA
+// Runs every test of the suite once per ISA, named by the ISA (e.g. Kernels/Sigmoid/avx2). An ISA
 // this build or CPU lacks is reported as SKIPPED with its name.
 class IsaTest : public ::testing::TestWithParam<simdact_isa> {
  protected:

@@ -1,5 +1,5 @@
 // The 256-bit operations of the eight-row short-row softmax paths (kernels/ops_softmax.hpp), for
-// xsimd::fma3<xsimd::avx2>: included by kernels/arch/avx2.hpp and kernels/arch/avx512.hpp (AVX-512
+// xsimd::fma3<xsimd::avx2>: included by the x86 ISA headers of kernels/arch/ (AVX-512
 // runs the same 256-bit code; both objects are compiled with AVX2).
 #pragma once
 

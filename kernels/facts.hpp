@@ -3,13 +3,23 @@
 // deciding anything by the kernel's name.
 #pragma once
 
+#include "kernels/formulas.hpp"
+
 namespace simdact {
 namespace facts {
 
 enum class kind { unary, binary, unary_p, binary_p, rows, rows_binary, rows_strided };
 enum class bound { exact, ulp2, ulp4, ulp4_flush, softmax, softmax_backward, log_softmax, log_softmax_backward, grad };
-enum class ref { none, sigmoid, tanh, gelu, gelu_tanh, silu, softplus, elu };
+// The ref column: the double formulas of the op (kernels/formulas.hpp, namespace formulas::ref).
+using ref = const formulas::formula*;
 enum class first { x, sigmoid_y, tanh_y, softmax_y, log_softmax_y };
+
+// The rows in order: facts::id::<op> indexes kKernels (the scalar kernels are chosen by it).
+enum class id {
+#define SIMDACT_KERNEL(op, ...) op,
+#include "kernels/list.inc"
+#undef SIMDACT_KERNEL
+};
 
 struct kernel {
   const char* op;
@@ -22,7 +32,7 @@ struct kernel {
 
 inline constexpr kernel kKernels[] = {
 #define SIMDACT_KERNEL(op, kind_, bound_, ref_, first_, param_) \
-  {#op, kind::kind_, bound::bound_, ref::ref_, first::first_, param_},
+  {#op, kind::kind_, bound::bound_, &formulas::ref::ref_, first::first_, param_},
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
 };

@@ -56,5 +56,72 @@ inline double silu_grad(double x) {
 inline double softplus_grad(double x) { return sigmoid(x); }
 inline double elu_grad(double x, double alpha) { return x > 0 ? 1.0 : alpha * exp_clamped(x); }
 
+// The scale of a derivative's terms, T(x) >= |f'(x)|: the sum of the magnitudes of the terms of f'
+// (gelu: Phi + x phi; gelu_tanh and silu: s + x v' s (1 - s)). A backward kernel's error bound is
+// relative to |dy| T(x): where the terms cancel (the derivative's zero), only this much is meaningful.
+inline double gelu_grad_scale(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  return 0.5 * std::erfc(-x * kInvSqrt2) + std::fabs(x) * kInvSqrt2Pi * std::exp(-0.5 * x * x);
+}
+inline double gelu_tanh_grad_scale(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  const double v = gelu_tanh_arg(x), dv = kGeluTanhK1 * (1.0 + 3.0 * kGeluTanhC * x * x);
+  return sigmoid(v) + std::fabs(x * dv) * sigmoid_slope(v);
+}
+inline double silu_grad_scale(double x) {
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  return sigmoid(x) + std::fabs(x) * sigmoid_slope(x);
+}
+inline double softplus_grad_scale(double x) { return sigmoid(x); }
+inline double elu_grad_scale(double x, double alpha) { return x > 0 ? 1.0 : std::fabs(alpha) * std::exp(x); }
+
+// The ranges of the forward functions, which the exhaustive sweep checks on every output: sigmoid in
+// [0, 1]; tanh in [-1, 1] with the sign of x; gelu, gelu_tanh, silu and elu: the sign of x (or 0),
+// |y| <= |x|, and above their minimum (-0.17 resp. -0.2785 resp. -1); softplus: y >= 0 and y >= x.
+inline bool same_sign_or_zero(float x, float y) { return y == 0.0f || std::signbit(y) == std::signbit(x); }
+inline bool shrinks_above(float x, float y, float min) {
+  return same_sign_or_zero(x, y) && std::fabs(y) <= std::fabs(x) && y >= min;
+}
+
+// One record per ref of kernels/list.inc (its ref column names one of namespace ref): the forward
+// formula f, its derivative f' (x not NaN; the limits at +-inf explicit: what a grad kernel forms),
+// the derivative's term scale T, each (x, param) (param: elu's alpha), and the forward's range. NaN
+// (range: false) for what a ref does not have: a row's bound says which it needs. The scalar kernels
+// of the plain rows (kernels/scalar.cpp) round value and grad; the tests measure every ISA against them.
+struct formula {
+  double (*value)(double x, double param);
+  double (*grad)(double x, double param);
+  double (*scale)(double x, double param);
+  bool (*in_range)(float x, float y);
+};
+inline double undefined(double, double) { return NAN; }
+inline bool no_range(float, float) { return false; }
+
+namespace ref {
+inline constexpr formula none{undefined, undefined, undefined, no_range};
+inline constexpr formula sigmoid{[](double x, double) { return formulas::sigmoid(x); }, undefined, undefined,
+                                 [](float, float y) { return y >= 0.0f && y <= 1.0f; }};
+inline constexpr formula tanh{[](double x, double) { return formulas::tanh(x); }, undefined, undefined,
+                              [](float x, float y) { return std::fabs(y) <= 1.0f && std::signbit(y) == std::signbit(x); }};
+inline constexpr formula gelu{[](double x, double) { return formulas::gelu(x); },
+                              [](double x, double) { return gelu_grad(x); },
+                              [](double x, double) { return gelu_grad_scale(x); },
+                              [](float x, float y) { return shrinks_above(x, y, -0.1701f); }};
+inline constexpr formula gelu_tanh{[](double x, double) { return formulas::gelu_tanh(x); },
+                                   [](double x, double) { return gelu_tanh_grad(x); },
+                                   [](double x, double) { return gelu_tanh_grad_scale(x); },
+                                   [](float x, float y) { return shrinks_above(x, y, -0.1701f); }};
+inline constexpr formula silu{[](double x, double) { return formulas::silu(x); },
+                              [](double x, double) { return silu_grad(x); },
+                              [](double x, double) { return silu_grad_scale(x); },
+                              [](float x, float y) { return shrinks_above(x, y, -0.27847f); }};
+inline constexpr formula softplus{[](double x, double) { return formulas::softplus(x); },
+                                  [](double x, double) { return softplus_grad(x); },
+                                  [](double x, double) { return softplus_grad_scale(x); },
+                                  [](float x, float y) { return y >= 0.0f && y >= x; }};
+inline constexpr formula elu{formulas::elu, elu_grad, elu_grad_scale,
+                             [](float x, float y) { return shrinks_above(x, y, -1.0f); }};
+}  // namespace ref
+
 }  // namespace formulas
 }  // namespace simdact

@@ -77,9 +77,9 @@ struct Kernel {
 };
 
 const Kernel kKernels[] = {
-#define SIMDACT_KERNEL(op, kind, bound_, ref_, ...)                                                  \
-  {#op, simdact_test::kind##_adapter::inputs, simdact_test::kind##_adapter::rows, bound::bound_, ref::ref_, \
-   &simdact_test::kind##_adapter::call<&simdact_##op##_f32>},
+#define SIMDACT_KERNEL(op, kind, bound_, ref_, ...)                                                   \
+  {#op, simdact_test::kind##_adapter::inputs, simdact_test::kind##_adapter::rows, bound::bound_,       \
+   &simdact::formulas::ref::ref_, &simdact_test::kind##_adapter::call<&simdact_##op##_f32>},
 #include "kernels/list.inc"
 #undef SIMDACT_KERNEL
 };

@@ -11,7 +11,7 @@
 // speed ratios AFTER/BEFORE with its interquartile range (> 1: AFTER is faster) and whether both
 // builds wrote the same bits (they should unless the change is meant to alter results).
 // Inputs: x uniform in [-10, 10]; a backward op's first input is its forward op's output (from
-// BEFORE) where the kernel row says so (kernels/list.inc, first); dy uniform in [-1, 1].
+// BEFORE) where the kernel row says so (include/simdact/kernels.inc, first); dy uniform in [-1, 1].
 #include <dlfcn.h>
 
 #include <algorithm>

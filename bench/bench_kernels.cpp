@@ -1,4 +1,4 @@
-// Google Benchmark suite, expanded from kernels/list.inc: every kernel x every ISA this CPU can run x
+// Google Benchmark suite, expanded from include/simdact/kernels.inc: every kernel x every ISA this CPU can run x
 // sizes 4Ki, 64Ki, 1Mi, 32Mi floats, through the public C entry points simdact_<op>_f32, plus a memcpy
 // copy bound. Adding a kernel to the list adds its benchmarks; nothing here names an op except
 // first_input_domain(), which only picks the input range of backward ops that take a forward output,
@@ -33,7 +33,7 @@ constexpr std::size_t kSizes[] = {std::size_t{4} << 10, std::size_t{64} << 10, s
                                   std::size_t{32} << 20};
 constexpr std::size_t kCols[] = {10, 128, 1000, 32768};  // row kinds (softmax)
 using simdact::kIsas;  // dispatch/isa_list.hpp: every ISA simdact knows
-// The p of the *_p kinds: the kernel's default parameter (kernels/list.inc: leaky slope 0.01, elu alpha 1).
+// The p of the *_p kinds: the kernel's default parameter (include/simdact/kernels.inc: leaky slope 0.01, elu alpha 1).
 float param_of(const std::string& op) {
   const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
   return k != nullptr ? k->param : 0.0f;
@@ -52,7 +52,7 @@ enum class Domain {
   kLogUnit, // log of kUnit, [-16.6, 0): a log_softmax output
 };
 
-// Backward ops whose first input is the forward *output* (the first column of kernels/list.inc) get
+// Backward ops whose first input is the forward *output* (the first column of include/simdact/kernels.inc) get
 // that output's range; forward inputs are in [-10, 10).
 Domain first_input_domain(const std::string& op) { return simdact_bench::first_input_domain_of(op, Domain::kWide); }
 
@@ -190,7 +190,7 @@ void for_each_rows(const std::string& op, int arrays, Make make) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// One registrar per kind (the C signatures of kernels/list.inc).
+// One registrar per kind (the C signatures of include/simdact/kernels.inc).
 
 using UnaryFn = simdact_status (*)(const float*, float*, std::size_t);
 using BinaryFn = simdact_status (*)(const float*, const float*, float*, std::size_t);
@@ -279,7 +279,7 @@ void register_memcpy() {
 void register_all() {
   register_memcpy();
 #define SIMDACT_KERNEL(op, kind, ...) register_##kind(#op, &simdact_##op##_f32);
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 }
 

@@ -13,7 +13,7 @@
 
 namespace simdact_bench {
 
-// The range of a kernel's first input, from its row of kernels/list.inc (the first column): a backward
+// The range of a kernel's first input, from its row of include/simdact/kernels.inc (the first column): a backward
 // op that takes a forward output gets that output's range (Domain::kUnit: sigmoid and softmax outputs,
 // kSigned: tanh's, kLogUnit: log-softmax's); anything else, `forward`. Domain is each benchmark's own
 // enum, with those three members.

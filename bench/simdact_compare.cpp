@@ -1,4 +1,4 @@
-// simdact against its peers: every op of kernels/list.inc, every simdact ISA and tier, and each
+// simdact against its peers: every op of include/simdact/kernels.inc, every simdact ISA and tier, and each
 // implementation a user would otherwise pick (bench/peers/: naive loops, SLEEF, Eigen, oneDNN,
 // XNNPACK), on the same buffers, in one process. Run it through bench/compare, which passes
 // --benchmark_enable_random_interleaving=true and repetitions and turns the JSON into tables and plots.
@@ -6,7 +6,7 @@
 // Names: <op>[@wide]/<impl>/<size> for element-wise ops, <op>/<impl>/cols:<cols>/<size> for the row ops
 // (softmax, log_softmax, their backward: rows = size / cols; softmax_strided, log_softmax_strided: rows
 // ld = cols + 16 floats apart in x and y, rows = size / ld), memcpy/<size> (the copy bound). <op> is the
-// list's op without "_fast": an op named X_fast in kernels/list.inc is the fast tier of X and shows as
+// list's op without "_fast": an op named X_fast in include/simdact/kernels.inc is the fast tier of X and shows as
 // impl simdact-fast-<isa>, the default (accurate) tier as simdact-<isa>. @wide: sigmoid and tanh on a
 // wide-tailed input (99% U(-10,10), 1% with |x| log-uniform in [20, 1e6]) so that a branch for rare
 // ranges shows its cost. Forward inputs are U(-10,10); backward ops get y in (0,1) (sigmoid, softmax),
@@ -76,7 +76,7 @@ constexpr std::size_t kSizes[] = {std::size_t{4} << 10, std::size_t{64} << 10, s
                                   std::size_t{32} << 20};
 constexpr std::size_t kCols[] = {10, 128, 1000, 32768};
 using simdact::kIsas;  // dispatch/isa_list.hpp: every ISA simdact knows
-constexpr float kEluAlpha = simdact::facts::find("elu")->param;  // kernels/list.inc's default (1)
+constexpr float kEluAlpha = simdact::facts::find("elu")->param;  // include/simdact/kernels.inc's default (1)
 constexpr std::size_t kStridePad = 16;  // the strided softmaxes: ld = cols + 16, as in simdact_bench
 constexpr std::size_t kSmokeMaxSize = std::size_t{64} << 10;
 constexpr std::size_t kWarmUpMaxSize = std::size_t{1} << 20;
@@ -84,14 +84,14 @@ bool g_smoke = false;
 bool g_all_sizes = false;  // --all_sizes: also the compute-bound cases at 32 Mi (see run_at_size)
 
 // The p of the *_p kinds for this op (every implementation gets the same): the kernel's default parameter
-// (kernels/list.inc: leaky slope 0.01, elu alpha 1), as in simdact_bench.
+// (include/simdact/kernels.inc: leaky slope 0.01, elu alpha 1), as in simdact_bench.
 float param_of(const std::string& op) {
   const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
   return k != nullptr ? k->param : 0.0f;
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Kinds and ops, from kernels/list.inc.
+// Kinds and ops, from include/simdact/kernels.inc.
 
 enum class Kind { unary, binary, unary_p, binary_p, rows, rows_binary, rows_strided };
 
@@ -121,7 +121,7 @@ const std::vector<std::pair<std::string, Kind>>& list_ops() {
       v.emplace_back(b, k);
     };
 #define SIMDACT_KERNEL(op, kind, ...) add(#op, Kind::kind);
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
     return v;
   }();
@@ -269,7 +269,7 @@ bool g_peer_cap_failed = false;  // a peer could not apply g_peer_isa (main exit
 
 void collect_impls() {
 #define SIMDACT_KERNEL(op, kind, ...) add_simdact_##kind(#op, &simdact_##op##_f32);
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
   add_table(simdact_peers::naive_table);
 #ifdef SIMDACT_PEER_HAVE_LOOPS_X86

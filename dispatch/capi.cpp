@@ -1,4 +1,4 @@
-// The C entry points, one per row of kernels/list.inc: validate, then call the active table.
+// The C entry points, one per row of include/simdact/kernels.inc: validate, then call the active table.
 // Nothing here allocates, throws or prints; a rejected call writes nothing.
 #include <cstdint>
 #include <type_traits>
@@ -165,7 +165,7 @@ simdact_status run(const float* x, size_t ldx, float* y, size_t ldy, size_t rows
 
 extern "C" {
 
-// One entry point per row of kernels/list.inc, written out so that grep finds each. The static_asserts
+// One entry point per row of include/simdact/kernels.inc, written out so that grep finds each. The static_asserts
 // at the end check each row's signature against its kind; a row whose entry point is missing here
 // fails to link (tests/, abi_exported_symbols), an entry point without a row fails to compile.
 simdact_status simdact_sigmoid_f32(const float* x, float* y, size_t n) {
@@ -268,10 +268,10 @@ const char* simdact_version(void) { return SIMDACT_VERSION_STRING; }
 
 }  // extern "C"
 
-// Every row of kernels/list.inc has its entry point, of its kind's signature (plus the status).
+// Every row of include/simdact/kernels.inc has its entry point, of its kind's signature (plus the status).
 #define SIMDACT_KERNEL(op, kind, ...)                                                                     \
   static_assert(std::is_same<decltype(&simdact_##op##_f32),                                               \
                              simdact::capi_fn_t<simdact::kind##_fn>>::value,                              \
-                "simdact_" #op "_f32: the entry point of its kernels/list.inc row");
-#include "kernels/list.inc"
+                "simdact_" #op "_f32: the entry point of its include/simdact/kernels.inc row");
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL

@@ -1,4 +1,4 @@
-// The facts of each kernel of kernels/list.inc (its row: kind, accuracy bound, double reference, first
+// The facts of each kernel of include/simdact/kernels.inc (its row: kind, accuracy bound, double reference, first
 // input, default parameter) as C++ data: what the tests, the fuzzer and the benchmarks read instead of
 // deciding anything by the kernel's name.
 #pragma once
@@ -17,7 +17,7 @@ enum class first { x, sigmoid_y, tanh_y, softmax_y, log_softmax_y };
 // The rows in order: facts::id::<op> indexes kKernels (the scalar kernels are chosen by it).
 enum class id {
 #define SIMDACT_KERNEL(op, ...) op,
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 };
 
@@ -33,7 +33,7 @@ struct kernel {
 inline constexpr kernel kKernels[] = {
 #define SIMDACT_KERNEL(op, kind_, bound_, ref_, first_, param_) \
   {#op, kind::kind_, bound::bound_, &formulas::ref::ref_, first::first_, param_},
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 };
 

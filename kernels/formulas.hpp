@@ -83,7 +83,7 @@ inline bool shrinks_above(float x, float y, float min) {
   return same_sign_or_zero(x, y) && std::fabs(y) <= std::fabs(x) && y >= min;
 }
 
-// One record per ref of kernels/list.inc (its ref column names one of namespace ref): the forward
+// One record per ref of include/simdact/kernels.inc (its ref column names one of namespace ref): the forward
 // formula f, its derivative f' (x not NaN; the limits at +-inf explicit: what a grad kernel forms),
 // the derivative's term scale T, each (x, param) (param: elu's alpha), and the forward's range. NaN
 // (range: false) for what a ref does not have: a row's bound says which it needs. The scalar kernels

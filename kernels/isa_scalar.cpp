@@ -9,7 +9,7 @@ const kernel_table scalar_table = {
     SIMDACT_ISA_SCALAR,
     "scalar",
 #define SIMDACT_KERNEL(op, kind, ...) &scalar::op,
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 };
 

@@ -1,4 +1,4 @@
-// Instantiates every kernel of kernels/list.inc for one ISA and fills its table. Included by exactly
+// Instantiates every kernel of include/simdact/kernels.inc for one ISA and fills its table. Included by exactly
 // one translation unit per ISA (kernels/isa_<name>.cpp), which is compiled with that ISA's flags
 // only and defines:
 //   SIMDACT_ISA_NS    the per-ISA namespace, the row's name (dispatch/isa_list.inc) — also the table's
@@ -21,7 +21,7 @@ const kernel_table SIMDACT_CAT(SIMDACT_ISA_NS, _table) = {
     SIMDACT_ISA_ENUM,
     SIMDACT_STR(SIMDACT_ISA_NS),
 #define SIMDACT_KERNEL(op, kind, ...) &SIMDACT_ISA_NS::op<SIMDACT_ISA_ARCH>,
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 };
 

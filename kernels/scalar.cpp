@@ -13,7 +13,7 @@ namespace simdact {
 namespace scalar {
 namespace {
 
-// Each row of kernels/list.inc is defined at the end of this file as kernel(row<id::<op>>{}, args...):
+// Each row of include/simdact/kernels.inc is defined at the end of this file as kernel(row<id::<op>>{}, args...):
 // the overload written out below for the rows that need their own, else the template that rounds the
 // row's double formula (its ref column, kernels/formulas.hpp) to float.
 using facts::id;
@@ -172,7 +172,7 @@ void kernel(row<I>, Args... args) {
   constexpr facts::kernel k = facts::kKernels[static_cast<int>(I)];
   constexpr facts::ref f = k.ref;
   static_assert(f != &formulas::ref::none && k.first == facts::first::x && !facts::is_rows(k.kind),
-                "this row of kernels/list.inc needs its own scalar kernel: kernel(row<id::op>, ...)");
+                "this row of include/simdact/kernels.inc needs its own scalar kernel: kernel(row<id::op>, ...)");
   const auto a = std::make_tuple(args...);
   if constexpr (k.kind == kind::unary) {
     map1(std::get<0>(a), std::get<1>(a), std::get<2>(a), [](double v) { return f->value(v, 0.0); });
@@ -233,7 +233,7 @@ void kernel(row<id::softmax_backward>, const float* y, const float* dy, float* d
     kernel(row<id::op>{}, x, ldx, y, ldy, rows, cols);                                                        \
   }
 #define SIMDACT_KERNEL(op, kind, ...) SIMDACT_DEF_##kind(op)
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 
 }  // namespace scalar

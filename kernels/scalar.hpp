@@ -24,7 +24,7 @@ namespace scalar {
 #define SIMDACT_DECL_rows_strided(op) \
   void op(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows, std::size_t cols);
 #define SIMDACT_KERNEL(op, kind, ...) SIMDACT_DECL_##kind(op)
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 
 }  // namespace scalar

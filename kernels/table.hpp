@@ -1,4 +1,4 @@
-// The dispatch table: one function pointer per kernel of kernels/list.inc, one table per ISA.
+// The dispatch table: one function pointer per kernel of include/simdact/kernels.inc, one table per ISA.
 // Kernels here take already validated arguments (dispatch/capi.cpp checks them).
 #pragma once
 
@@ -21,7 +21,7 @@ struct kernel_table {
   simdact_isa isa;
   const char* name;
 #define SIMDACT_KERNEL(op, kind, ...) kind##_fn op;
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 };
 

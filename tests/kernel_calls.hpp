@@ -1,4 +1,4 @@
-// Every kernel of kernels/list.inc behind one signature, for the tests that loop over all of them
+// Every kernel of include/simdact/kernels.inc behind one signature, for the tests that loop over all of them
 // (test_abi, test_guard, test_concurrency, race_init, fuzz_kernels): one adapter per kind, the
 // table expanded from the list, so a new kernel is covered as soon as it is listed.
 //
@@ -28,7 +28,7 @@ struct KernelCall {
   call_fn call;
 };
 
-// One adapter per kind of kernels/list.inc (kernels/table.hpp names the kinds).
+// One adapter per kind of include/simdact/kernels.inc (kernels/table.hpp names the kinds).
 struct unary_adapter {
   static constexpr int inputs = 1;
   static constexpr bool rows = false;
@@ -91,7 +91,7 @@ struct rows_strided_adapter {
 inline const KernelCall kKernelCalls[] = {
 #define SIMDACT_KERNEL(op, kind, ...) \
   {#op, #kind, kind##_adapter::inputs, kind##_adapter::rows, &kind##_adapter::call<&simdact_##op##_f32>},
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 };
 inline constexpr std::size_t kNumKernelCalls = sizeof(kKernelCalls) / sizeof(kKernelCalls[0]);

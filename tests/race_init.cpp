@@ -1,7 +1,7 @@
 // First use raced from many threads in a fresh process. The library picks its ISA lazily on the first
 // call (dispatch/registry.cpp: detection, SIMDACT_ISA, publishing the active table); here N threads
 // wait on a barrier and then make their very first simdact call at the same moment: a kernel of
-// kernels/list.inc (thread i calls kernel i mod count), or simdact_active_isa for one of them.
+// include/simdact/kernels.inc (thread i calls kernel i mod count), or simdact_active_isa for one of them.
 //
 // Each round runs in a child forked from this process, which never calls simdact itself, so every
 // round is a fresh first use; rounds alternate SIMDACT_ISA (unset, then each ISA name), set in the

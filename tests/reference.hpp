@@ -46,7 +46,7 @@ inline double softplus_ref(double x) { return simdact::formulas::softplus(x); }
 inline double elu_ref(double x, double alpha) { return simdact::formulas::elu(x, alpha); }
 inline double sigmoid_slope_ref(double v) { return simdact::formulas::sigmoid_slope(v); }
 
-// By the ref column of kernels/list.inc (a record of kernels/formulas.hpp): the forward formula, its
+// By the ref column of include/simdact/kernels.inc (a record of kernels/formulas.hpp): the forward formula, its
 // derivative and the derivative's term scale T, each (x, param) (param: elu's alpha).
 inline double forward_ref(simdact::facts::ref r, double x, double param) { return r->value(x, param); }
 inline double grad_ref(simdact::facts::ref r, double x, double param) { return r->grad(x, param); }

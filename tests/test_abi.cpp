@@ -1,5 +1,5 @@
 // The C ABI's argument contract (include/simdact/simdact.h, "Common rules"), for every function that
-// takes buffers. The table below is expanded from kernels/list.inc with one adapter per kind, so a new
+// takes buffers. The table below is expanded from include/simdact/kernels.inc with one adapter per kind, so a new
 // kernel is covered as soon as it is listed (and a new kind fails to compile here until it has an
 // adapter). Validation does not depend on the ISA, but every test runs on each ISA to prove it.
 //
@@ -354,9 +354,9 @@ TEST(AbiTable, CoversEveryKernelOnce) {
   std::vector<std::string> names;
   for (const Kernel& k : kKernels) names.push_back(k.name);
   const std::size_t count = names.size();
-  EXPECT_GE(count, 10u) << "kernels/list.inc lists at least the 10 functions of simdact.h";
+  EXPECT_GE(count, 10u) << "include/simdact/kernels.inc lists at least the 10 functions of simdact.h";
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(std::unique(names.begin(), names.end()), names.end()) << "duplicate kernel in kernels/list.inc";
+  EXPECT_EQ(std::unique(names.begin(), names.end()), names.end()) << "duplicate kernel in include/simdact/kernels.inc";
 }
 
 TEST(AbiNames, IsaName) {

@@ -124,7 +124,7 @@ TEST_P(Backward, FiniteDifferences) {
 // plus 2^-126 where the derivative is below FLT_MIN). Prints the worst figure per op where T >= 2^-100
 // (README).
 TEST_P(Backward, DerivativeErrorAgainstTermScale) {
-  // Every kernel of kernels/list.inc whose bound is grad (element-wise binary kinds), the _p kinds with
+  // Every kernel of include/simdact/kernels.inc whose bound is grad (element-wise binary kinds), the _p kinds with
   // their default parameter.
   // Called through tests/kernel_calls.hpp.
   struct Op {

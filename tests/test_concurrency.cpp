@@ -1,10 +1,10 @@
-// Concurrency: every kernel of kernels/list.inc called from 8 threads at once, each on its own
+// Concurrency: every kernel of include/simdact/kernels.inc called from 8 threads at once, each on its own
 // buffers, while one thread cycles simdact_set_isa through the supported ISAs and another keeps
 // reading simdact_active_isa / simdact_isa_supported / simdact_isa_name. Every call must return
 // SIMDACT_OK and a result bit for bit equal (NaN: NaN) to the one of the ISAs computed beforehand on
 // one thread: a call runs on one table from start to end, whichever ISA that is, so its result is
 // that ISA's, and tests/test_kernels.cpp holds every ISA's result to the op's bound against the
-// scalar oracle. Expanded from kernels/list.inc (one adapter per kind): a new kernel is covered as
+// scalar oracle. Expanded from include/simdact/kernels.inc (one adapter per kind): a new kernel is covered as
 // soon as it is listed. Built for ThreadSanitizer by .ci/sanitizers; stays well under 3 s natively.
 // (First use raced from many threads in a fresh process: tests/race_init.cpp.) ctest label
 // concurrency; the names start with "Concurrent" so that .ci/cross-aarch64's -E "Concurrent|concurrency"

@@ -38,7 +38,7 @@ namespace {
 // The references, one array per function (computed only for the selected ops).
 using simdact::facts::bound;
 using simdact::facts::ref;
-// The swept ops: every unary kernel of kernels/list.inc with a ULP bound (ulp2, ulp4, ulp4_flush),
+// The swept ops: every unary kernel of include/simdact/kernels.inc with a ULP bound (ulp2, ulp4, ulp4_flush),
 // called through tests/kernel_calls.hpp; the _p kinds with their default parameter (elu: alpha = 1).
 struct Op {
   const char* name;

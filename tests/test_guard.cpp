@@ -1,4 +1,4 @@
-// Guard pages: every kernel of kernels/list.inc on every ISA, with every buffer it touches (each input
+// Guard pages: every kernel of include/simdact/kernels.inc on every ISA, with every buffer it touches (each input
 // and the output, and the in-place output) placed right against a PROT_NONE page, so that any read or
 // write one byte past either end of a buffer faults (SIGSEGV) instead of silently passing:
 //   - GuardAfter:  the buffer's last element ends a page, the next page is PROT_NONE;
@@ -9,7 +9,7 @@
 //
 // Results are compared with the scalar oracle only loosely (NaN-ness, infinities, 1e-2 relative): the
 // accuracy contract is tests/test_kernels.cpp's; the point here is no fault and no stray write.
-// Expanded from kernels/list.inc with one adapter per kind: a new kernel is covered as soon as it is
+// Expanded from include/simdact/kernels.inc with one adapter per kind: a new kernel is covered as soon as it is
 // listed, and a new kind fails to compile here until it has an adapter.
 #include <sys/mman.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-// Every kernel of kernels/list.inc on every ISA against the scalar oracle: all lengths from 0 to
+// Every kernel of include/simdact/kernels.inc on every ISA against the scalar oracle: all lengths from 0 to
 // 2 x (widest vector x unroll) + 3 and a large prime, pointers misaligned by one float, and in place.
 // Expanded from the list: a new kernel is tested here as soon as its accuracy class is named below.
 #include <algorithm>
@@ -17,7 +17,7 @@ namespace simdact_test {
 namespace {
 
 // How a kernel's result may differ from the scalar oracle, and what its inputs are: its row of
-// kernels/list.inc (kernels/facts.hpp).
+// include/simdact/kernels.inc (kernels/facts.hpp).
 using simdact::facts::bound;
 using simdact::facts::first;
 using simdact::facts::ref;
@@ -25,7 +25,7 @@ using simdact::facts::ref;
 const simdact::facts::kernel& facts_of(const std::string& op) {
   const simdact::facts::kernel* k = simdact::facts::find(op.c_str());
   if (k == nullptr) {
-    ADD_FAILURE() << "kernel " << op << " is not in kernels/list.inc";
+    ADD_FAILURE() << "kernel " << op << " is not in include/simdact/kernels.inc";
     return simdact::facts::kKernels[0];
   }
   return *k;
@@ -116,7 +116,7 @@ struct Call {
 const std::vector<Call>& calls() {
   static const std::vector<Call> v = {
 #define SIMDACT_KERNEL(op, kind, ...) SIMDACT_CALL_##kind(op)
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
   };
   return v;

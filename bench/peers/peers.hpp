@@ -9,7 +9,7 @@
 //  - Factory: peers with state (oneDNN primitives, XNNPACK operators) build a Run per problem,
 //    outside the timed loop, in baseline-compiled code.
 //
-// Op names are those of kernels/list.inc without the _fast suffix: sigmoid, sigmoid_backward, tanh,
+// Op names are those of include/simdact/kernels.inc without the _fast suffix: sigmoid, sigmoid_backward, tanh,
 // tanh_backward, relu, relu_backward, leaky_relu, leaky_relu_backward, softmax, softmax_backward,
 // log_softmax, log_softmax_backward, gelu, gelu_tanh, silu, softplus, elu and their _backward,
 // softmax_strided, log_softmax_strided (the last two only as factories: Problem::ld; Kernel has no
@@ -32,7 +32,7 @@ using BinaryPFn = void (*)(const float* a, const float* b, float* out, std::size
 using RowsFn = void (*)(const float* x, float* y, std::size_t rows, std::size_t cols);
 using RowsBinaryFn = void (*)(const float* a, const float* b, float* out, std::size_t rows, std::size_t cols);
 
-// One kernel of a table: exactly one of the pointers is set, by the op's kind (kernels/list.inc).
+// One kernel of a table: exactly one of the pointers is set, by the op's kind (include/simdact/kernels.inc).
 struct Kernel {
   const char* op;
   const char* impl;  // e.g. "sleef-u10-avx512", "eigen-avx2", "naive"

@@ -20,7 +20,7 @@
 //   std::error_code; it is false (value 0) on success. Code that prefers raw statuses calls the C
 //   functions, which are all visible here.
 //
-// Overloads generated for each kernel, by its kind (the C signature, see kernels/list.inc):
+// Overloads generated for each kernel, by its kind (the C signature, see include/simdact/kernels.inc):
 //
 //   kind         pointer + size                        contiguous containers
 //   unary        op(x, y, n)                           op(x, y)
@@ -45,15 +45,10 @@
 //   nothing written); with `cols`, the size must be a multiple of cols (rows = size / cols; cols == 0
 //   needs an empty input).
 //
-// Kernels: sigmoid, sigmoid_fast, tanh, tanh_fast, relu, gelu, gelu_tanh, silu, softplus (unary);
-// sigmoid_backward, tanh_backward, relu_backward, gelu_backward, gelu_tanh_backward, silu_backward,
-// softplus_backward (binary); leaky_relu, elu (unary_p); leaky_relu_backward, elu_backward (binary_p);
-// softmax, log_softmax (rows); softmax_backward, log_softmax_backward (rows_binary); softmax_strided,
-// log_softmax_strided (rows_strided).
-// Backward ops take the forward output for sigmoid, tanh, softmax and log_softmax, the forward input
-// for relu, leaky relu, gelu, gelu_tanh, silu, softplus and elu. A kernel added to the C ABI needs one
-// line in SIMDACT_HPP_KERNELS below; until then simdact::check(simdact_xxx_f32(...), "simdact_xxx_f32")
-// gives the throwing behaviour for any C call.
+// Kernels: one per row of simdact/kernels.inc (the list of the C ABI's kernels with each one's kind,
+// accuracy contract and, for a backward op, which forward tensor it takes: the output for sigmoid, tanh,
+// softmax and log_softmax, the input for the others); the overloads below are expanded from its rows.
+// simdact::check(simdact_xxx_f32(...), "simdact_xxx_f32") gives the throwing behaviour for any C call.
 //
 // ISA selection: isa_supported(i), active_isa(), isa_name(i), set_isa(i) (throws on an unsupported ISA,
 // or set_isa(i, std::nothrow)), version(). simdact::scoped_isa switches every thread to an ISA for its
@@ -284,7 +279,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
 // used in exception messages: "simdact::<op>".
 #define SIMDACT_HPP_NAME(op) "simdact::" #op
 
-#define SIMDACT_HPP_unary(op)                                                                          \
+#define SIMDACT_HPP_unary(op, ...)                                                                     \
   inline void op(const float* x, float* y, std::size_t n) {                                            \
     check(::simdact_##op##_f32(x, y, n), SIMDACT_HPP_NAME(op));                                        \
   }                                                                                                    \
@@ -301,7 +296,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
   }
 
 #define SIMDACT_HPP_unary_p(op, default_p)                                                             \
-  inline void op(const float* x, float* y, std::size_t n, float p default_p) {                         \
+  inline void op(const float* x, float* y, std::size_t n, float p = default_p) {                         \
     check(::simdact_##op##_f32(x, y, n, p), SIMDACT_HPP_NAME(op));                                     \
   }                                                                                                    \
   [[nodiscard]] inline std::error_code op(const float* x, float* y, std::size_t n, float p,            \
@@ -309,7 +304,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
     return make_error_code(::simdact_##op##_f32(x, y, n, p));                                          \
   }                                                                                                    \
   template <class X, class Y, detail::enable_1<X, Y> = 0>                                              \
-  void op(const X& x, Y&& y, float p default_p) {                                                      \
+  void op(const X& x, Y&& y, float p = default_p) {                                                      \
     check(detail::call(&::simdact_##op##_f32, x, y, p), SIMDACT_HPP_NAME(op));                         \
   }                                                                                                    \
   template <class X, class Y, detail::enable_1<X, Y> = 0>                                              \
@@ -317,7 +312,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
     return make_error_code(detail::call(&::simdact_##op##_f32, x, y, p));                              \
   }
 
-#define SIMDACT_HPP_binary(op)                                                                         \
+#define SIMDACT_HPP_binary(op, ...)                                                                    \
   inline void op(const float* a, const float* b, float* out, std::size_t n) {                          \
     check(::simdact_##op##_f32(a, b, out, n), SIMDACT_HPP_NAME(op));                                   \
   }                                                                                                    \
@@ -335,7 +330,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
   }
 
 #define SIMDACT_HPP_binary_p(op, default_p)                                                            \
-  inline void op(const float* a, const float* b, float* out, std::size_t n, float p default_p) {       \
+  inline void op(const float* a, const float* b, float* out, std::size_t n, float p = default_p) {       \
     check(::simdact_##op##_f32(a, b, out, n, p), SIMDACT_HPP_NAME(op));                                \
   }                                                                                                    \
   [[nodiscard]] inline std::error_code op(const float* a, const float* b, float* out, std::size_t n,   \
@@ -343,7 +338,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
     return make_error_code(::simdact_##op##_f32(a, b, out, n, p));                                     \
   }                                                                                                    \
   template <class A, class B, class Out, detail::enable_2<A, B, Out> = 0>                              \
-  void op(const A& a, const B& b, Out&& out, float p default_p) {                                      \
+  void op(const A& a, const B& b, Out&& out, float p = default_p) {                                      \
     check(detail::call(&::simdact_##op##_f32, a, b, out, p), SIMDACT_HPP_NAME(op));                    \
   }                                                                                                    \
   template <class A, class B, class Out, detail::enable_2<A, B, Out> = 0>                              \
@@ -351,7 +346,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
     return make_error_code(detail::call(&::simdact_##op##_f32, a, b, out, p));                         \
   }
 
-#define SIMDACT_HPP_rows(op)                                                                           \
+#define SIMDACT_HPP_rows(op, ...)                                                                      \
   inline void op(const float* x, float* y, std::size_t rows, std::size_t cols) {                       \
     check(::simdact_##op##_f32(x, y, rows, cols), SIMDACT_HPP_NAME(op));                               \
   }                                                                                                    \
@@ -376,7 +371,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
     return make_error_code(detail::call(&::simdact_##op##_f32, x, y, detail::size_of(x)));             \
   }
 
-#define SIMDACT_HPP_rows_binary(op)                                                                    \
+#define SIMDACT_HPP_rows_binary(op, ...)                                                               \
   inline void op(const float* a, const float* b, float* out, std::size_t rows, std::size_t cols) {     \
     check(::simdact_##op##_f32(a, b, out, rows, cols), SIMDACT_HPP_NAME(op));                          \
   }                                                                                                    \
@@ -402,7 +397,7 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
     return make_error_code(detail::call(&::simdact_##op##_f32, a, b, out, detail::size_of(a)));        \
   }
 
-#define SIMDACT_HPP_rows_strided(op)                                                                   \
+#define SIMDACT_HPP_rows_strided(op, ...)                                                              \
   inline void op(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,          \
                  std::size_t cols) {                                                                   \
     check(::simdact_##op##_f32(x, ldx, y, ldy, rows, cols), SIMDACT_HPP_NAME(op));                     \
@@ -421,51 +416,12 @@ status call(rows_strided_c f, const X& x, std::size_t ldx, Y& y, std::size_t ldy
     return make_error_code(detail::call(&::simdact_##op##_f32, x, ldx, y, ldy, rows, cols));           \
   }
 
-// The kernels wrapped here: one line per kernel of the C ABI, X(op, kind). unary_p and binary_p take a
-// third argument, the default of p in the throwing overloads ("= value", or empty for none).
-#define SIMDACT_HPP_KERNELS(X, XP)                        \
-  X(sigmoid, unary)                                       \
-  X(sigmoid_fast, unary)                                  \
-  X(sigmoid_backward, binary)                             \
-  X(tanh, unary)                                          \
-  X(tanh_fast, unary)                                     \
-  X(tanh_backward, binary)                                \
-  X(relu, unary)                                          \
-  X(relu_backward, binary)                                \
-  XP(leaky_relu, unary_p, = default_leaky_slope)          \
-  XP(leaky_relu_backward, binary_p, = default_leaky_slope) \
-  X(softmax, rows)                                        \
-  X(softmax_backward, rows_binary)                        \
-  X(log_softmax, rows)                                    \
-  X(log_softmax_backward, rows_binary)                    \
-  X(gelu, unary)                                          \
-  X(gelu_backward, binary)                                \
-  X(gelu_tanh, unary)                                     \
-  X(gelu_tanh_backward, binary)                           \
-  X(silu, unary)                                          \
-  X(silu_backward, binary)                                \
-  X(softplus, unary)                                      \
-  X(softplus_backward, binary)                            \
-  XP(elu, unary_p, = default_elu_alpha)                   \
-  XP(elu_backward, binary_p, = default_elu_alpha)         \
-  X(softmax_strided, rows_strided)                        \
-  X(log_softmax_strided, rows_strided)
+// The kernels wrapped here: one per row of simdact/kernels.inc, by its kind; the _p kinds' p defaults to
+// the row's param (default_leaky_slope, default_elu_alpha: tests/test_cpp_api.cpp checks they agree).
+#define SIMDACT_KERNEL(op, kind, bound, ref, first, param) SIMDACT_HPP_##kind(op, param)
+#include "simdact/kernels.inc"
+#undef SIMDACT_KERNEL
 
-#define SIMDACT_HPP_DEFINE(op, kind) SIMDACT_HPP_##kind(op)
-#define SIMDACT_HPP_DEFINE_P(op, kind, default_p) SIMDACT_HPP_##kind(op, default_p)
-SIMDACT_HPP_KERNELS(SIMDACT_HPP_DEFINE, SIMDACT_HPP_DEFINE_P)
-#undef SIMDACT_HPP_DEFINE
-#undef SIMDACT_HPP_DEFINE_P
-
-namespace detail {
-// The names of the kernels wrapped above, in order (tests/test_cpp_api.cpp compares them with
-// kernels/list.inc, so that a kernel added to the C ABI without a C++ wrapper is noticed).
-#define SIMDACT_HPP_NAME_OF(op, ...) #op,
-inline constexpr const char* wrapped_kernels[] = {SIMDACT_HPP_KERNELS(SIMDACT_HPP_NAME_OF, SIMDACT_HPP_NAME_OF)};
-#undef SIMDACT_HPP_NAME_OF
-}  // namespace detail
-
-#undef SIMDACT_HPP_KERNELS
 #undef SIMDACT_HPP_unary
 #undef SIMDACT_HPP_unary_p
 #undef SIMDACT_HPP_binary

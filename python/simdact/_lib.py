@@ -108,7 +108,7 @@ _n = ctypes.c_size_t
 _f = ctypes.c_float
 _status = ctypes.c_int
 
-# The argument types of each kernel kind (kernels/list.inc).
+# The argument types of each kernel kind (include/simdact/kernels.inc).
 KIND_ARGTYPES = {
     "unary": [_p, _p, _n],
     "binary": [_p, _p, _p, _n],

@@ -140,7 +140,7 @@ def _ptr(a):
     return a.ctypes.data
 
 
-# One caller per kind (kernels/list.inc); `names` are the argument names for messages.
+# One caller per kind (include/simdact/kernels.inc); `names` are the argument names for messages.
 def _call_unary(op, x, out, *p, names=("x",)):
     fn = _lib.kernel(op)
     x = _input(x, names[0])

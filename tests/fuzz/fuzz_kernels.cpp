@@ -1,11 +1,11 @@
-// Differential fuzzer (libFuzzer): every kernel of kernels/list.inc, on every ISA this CPU runs,
+// Differential fuzzer (libFuzzer): every kernel of include/simdact/kernels.inc, on every ISA this CPU runs,
 // against the scalar oracle, through the C ABI (simdact_set_isa + simdact_<op>_f32). Any difference
 // beyond the op's documented bound, a status that differs between ISAs, a wrong status, or a write
 // outside the output (or any write by a rejected call) aborts with __builtin_trap() after printing the
 // case on stderr. ASan and UBSan (.ci/fuzz) catch the rest.
 //
 // Input layout (all little endian; missing bytes read as 0):
-//   [0]      kernel: index into kernels/list.inc, modulo the number of kernels
+//   [0]      kernel: index into include/simdact/kernels.inc, modulo the number of kernels
 //   [1]      ISAs: bit v picks the ISA of simdact_isa value v (dispatch/isa_list.inc) to compare with the
 //            oracle; 0 or only unsupported ones: every ISA this CPU runs
 //   [2]      buffers: bits 0-1 aliasing (0 separate, 1 out = a, 2 out = b, 3 a = b and a separate out);
@@ -37,7 +37,7 @@
 //   grad        the backward ops of issue 7: 2^-21 |dy| T(x) + 2^-126 |dy| (+ 4 x 2^-149), T the sum of
 //               the magnitudes of the derivative's terms (tests/reference.hpp); dy = +-inf times a
 //               derivative below FLT_MIN may give NaN (the factor flushed) or inf
-// A kernel added to kernels/list.inc without a bound here fails to compile (static_assert below), and
+// A kernel added to include/simdact/kernels.inc without a bound here fails to compile (static_assert below), and
 // a new kind fails to compile until it has an adapter.
 #include <algorithm>
 #include <cfloat>
@@ -58,7 +58,7 @@
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Bounds and references: each kernel's row of kernels/list.inc (kernels/facts.hpp).
+// Bounds and references: each kernel's row of include/simdact/kernels.inc (kernels/facts.hpp).
 using simdact::facts::bound;
 using simdact::facts::ref;
 
@@ -80,7 +80,7 @@ const Kernel kKernels[] = {
 #define SIMDACT_KERNEL(op, kind, bound_, ref_, ...)                                                   \
   {#op, simdact_test::kind##_adapter::inputs, simdact_test::kind##_adapter::rows, bound::bound_,       \
    &simdact::formulas::ref::ref_, &simdact_test::kind##_adapter::call<&simdact_##op##_f32>},
-#include "kernels/list.inc"
+#include "simdact/kernels.inc"
 #undef SIMDACT_KERNEL
 };
 constexpr std::size_t kNumKernels = sizeof(kKernels) / sizeof(kKernels[0]);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of tests/fuzz/fuzz_kernels.cpp into tests/fuzz/corpus/ (see the input layout
-at the top of fuzz_kernels.cpp). A few small inputs per kernel of kernels/list.inc: every float class
+at the top of fuzz_kernels.cpp). A few small inputs per kernel of include/simdact/kernels.inc: every float class
 (NaN payloads, +-inf, +-0, subnormals, FLT_MIN, huge values, the functions' breakpoints), tails and
 misalignment, in place, and the rejected calls (partial overlap, NULL). Run from anywhere:
     python3 tests/fuzz/make_corpus.py
@@ -13,7 +13,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "corpus")
 
-kernels = re.findall(r"^SIMDACT_KERNEL\((\w+),\s*(\w+)\)", open(os.path.join(ROOT, "kernels/list.inc")).read(), re.M)
+kernels = re.findall(r"^SIMDACT_KERNEL\((\w+),\s*(\w+),", open(os.path.join(ROOT, "include", "simdact", "kernels.inc")).read(), re.M)
 
 
 def f32(x):

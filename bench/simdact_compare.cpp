@@ -478,24 +478,19 @@ void register_all() {
 // --peer-accuracy
 
 using simdact_test::from_bits;    // tests/reference.hpp: the references of the test suite
-using simdact_test::sigmoid_ref;
 using simdact_test::ulp_error;
 
-// The forward ops --peer-accuracy measures, with their references in double (tests/reference.hpp).
-struct AccuracyOp {
-  const char* op;
-  double (*ref)(double x);
-};
-double elu_accuracy_ref(double x) { return simdact_test::elu_ref(x, kEluAlpha); }
-const AccuracyOp kAccuracyOps[] = {
-    {"sigmoid", sigmoid_ref},
-    {"tanh", simdact_test::tanh_ref},
-    {"gelu", simdact_test::gelu_ref},
-    {"gelu_tanh", simdact_test::gelu_tanh_ref},
-    {"silu", simdact_test::silu_ref},
-    {"softplus", simdact_test::softplus_ref},
-    {"elu", elu_accuracy_ref},
-};
+// The forward ops --peer-accuracy measures: the accurate-tier elementwise rows of
+// include/simdact/kernels.inc (bound ulp2; the fast tiers are implementations of the same op), each
+// against its formula in double with the row's parameter (tests/reference.hpp).
+std::vector<const simdact::facts::kernel*> accuracy_ops() {
+  std::vector<const simdact::facts::kernel*> v;
+  for (const simdact::facts::kernel& k : simdact::facts::kKernels)
+    if ((k.kind == simdact::facts::kind::unary || k.kind == simdact::facts::kind::unary_p) &&
+        k.bound == simdact::facts::bound::ulp2)
+      v.push_back(&k);
+  return v;
+}
 
 struct Padded {  // a float vector with the peers' read-past-the-end padding
   Buffer data;
@@ -581,9 +576,9 @@ int peer_accuracy(float range_lo, float range_hi) {
               "non-finite | NaN from |\n");
   std::printf("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
   std::vector<double> ref(n);
-  for (const AccuracyOp& acc : kAccuracyOps) {
-    const char* op = acc.op;
-    for (std::size_t i = 0; i < n; ++i) ref[i] = acc.ref(static_cast<double>(xs[i]));
+  for (const simdact::facts::kernel* k : accuracy_ops()) {
+    const char* op = k->op;
+    for (std::size_t i = 0; i < n; ++i) ref[i] = simdact_test::forward_ref(k->ref, xs[i], k->param);
     for (const Impl& im : impls()) {
       if (im.op != op) continue;
       std::string error;

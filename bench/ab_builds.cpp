@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kernels/facts.hpp"
+#include "kernels/kinds.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -38,13 +39,13 @@ struct lib {
   }
 };
 
-using unary_fn = simdact_status (*)(const float*, float*, size_t);
-using binary_fn = simdact_status (*)(const float*, const float*, float*, size_t);
-using unary_p_fn = simdact_status (*)(const float*, float*, size_t, float);
-using binary_p_fn = simdact_status (*)(const float*, const float*, float*, size_t, float);
-using rows_fn = simdact_status (*)(const float*, float*, size_t, size_t);
-using rows_binary_fn = simdact_status (*)(const float*, const float*, float*, size_t, size_t);
-using rows_strided_fn = simdact_status (*)(const float*, size_t, float*, size_t, size_t, size_t);
+using unary_fn = simdact::signatures<simdact_status>::unary;
+using binary_fn = simdact::signatures<simdact_status>::binary;
+using unary_p_fn = simdact::signatures<simdact_status>::unary_p;
+using binary_p_fn = simdact::signatures<simdact_status>::binary_p;
+using rows_fn = simdact::signatures<simdact_status>::rows;
+using rows_binary_fn = simdact::signatures<simdact_status>::rows_binary;
+using rows_strided_fn = simdact::signatures<simdact_status>::rows_strided;
 
 struct buffers {
   std::vector<float> a, b, out;

@@ -25,6 +25,7 @@
 #include "bench/buffers.hpp"
 #include "dispatch/isa_list.hpp"
 #include "kernels/facts.hpp"
+#include "kernels/kinds.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -192,13 +193,13 @@ void for_each_rows(const std::string& op, int arrays, Make make) {
 // ---------------------------------------------------------------------------------------------------
 // One registrar per kind (the C signatures of include/simdact/kernels.inc).
 
-using UnaryFn = simdact_status (*)(const float*, float*, std::size_t);
-using BinaryFn = simdact_status (*)(const float*, const float*, float*, std::size_t);
-using UnaryPFn = simdact_status (*)(const float*, float*, std::size_t, float);
-using BinaryPFn = simdact_status (*)(const float*, const float*, float*, std::size_t, float);
-using RowsFn = simdact_status (*)(const float*, float*, std::size_t, std::size_t);
-using RowsBinaryFn = simdact_status (*)(const float*, const float*, float*, std::size_t, std::size_t);
-using RowsStridedFn = simdact_status (*)(const float*, std::size_t, float*, std::size_t, std::size_t, std::size_t);
+using UnaryFn = simdact::signatures<simdact_status>::unary;
+using BinaryFn = simdact::signatures<simdact_status>::binary;
+using UnaryPFn = simdact::signatures<simdact_status>::unary_p;
+using BinaryPFn = simdact::signatures<simdact_status>::binary_p;
+using RowsFn = simdact::signatures<simdact_status>::rows;
+using RowsBinaryFn = simdact::signatures<simdact_status>::rows_binary;
+using RowsStridedFn = simdact::signatures<simdact_status>::rows_strided;
 
 void register_unary(const char* op, UnaryFn fn) {
   for_each_elementwise(op, 2, [fn](const std::string& name, const Case& c) {

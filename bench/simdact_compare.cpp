@@ -65,6 +65,7 @@
 #include "tests/reference.hpp"
 #include "dispatch/isa_list.hpp"
 #include "kernels/facts.hpp"
+#include "kernels/kinds.hpp"
 #include "simdact/simdact.h"
 
 namespace {
@@ -178,13 +179,13 @@ void add_simdact(const char* list_op, Kind kind, Call call) {
   }
 }
 
-using UnaryFn = simdact_status (*)(const float*, float*, std::size_t);
-using BinaryFn = simdact_status (*)(const float*, const float*, float*, std::size_t);
-using UnaryPFn = simdact_status (*)(const float*, float*, std::size_t, float);
-using BinaryPFn = simdact_status (*)(const float*, const float*, float*, std::size_t, float);
-using RowsFn = simdact_status (*)(const float*, float*, std::size_t, std::size_t);
-using RowsBinaryFn = simdact_status (*)(const float*, const float*, float*, std::size_t, std::size_t);
-using RowsStridedFn = simdact_status (*)(const float*, std::size_t, float*, std::size_t, std::size_t, std::size_t);
+using UnaryFn = simdact::signatures<simdact_status>::unary;
+using BinaryFn = simdact::signatures<simdact_status>::binary;
+using UnaryPFn = simdact::signatures<simdact_status>::unary_p;
+using BinaryPFn = simdact::signatures<simdact_status>::binary_p;
+using RowsFn = simdact::signatures<simdact_status>::rows;
+using RowsBinaryFn = simdact::signatures<simdact_status>::rows_binary;
+using RowsStridedFn = simdact::signatures<simdact_status>::rows_strided;
 
 void add_simdact_unary(const char* op, UnaryFn fn) {
   add_simdact(op, Kind::unary, [fn](const Problem& p) { return fn(p.a, p.out, p.n); });

@@ -60,17 +60,7 @@ SIMDACT_INLINE gelu_parts<A> gelu_eval(vf<A> x) {
 // which explains the split). Piece A (1/2 < a < 2): S = KA + t N(t) / D(t), t = a - 13/16 (exact), degree
 // (2, 3); piece B (2 <= a < 15.5): S = C + N(a) / D(a), C = 1/sqrt(2 pi), degree (3, 4). K as hi + lo.
 // Sampled float evaluation of S: within 0.93 x 2^-24 relative (A), 0.65 (B).
-// tools/fit_gelu_rational.py: {piece A (1/2 < a < 2), piece B (2 <= a < 15.5)}
-constexpr float kGeluRatKhi[2] = {0x1.e20d78p-3f, 0x1.988454p-2f};
-constexpr float kGeluRatKlo[2] = {-0x1.5ba648p-28f, -0x1.857936p-27f};
-constexpr float kGeluRatN0[2] = {0x1.411f92p-3f, -0x1.90f04cp-2f};
-constexpr float kGeluRatN1[2] = {0x1.dbc5dcp-5f, -0x1.6edd16p-3f};
-constexpr float kGeluRatN2[2] = {0x1.0cd4c6p-7f, -0x1.87e906p-5f};
-constexpr float kGeluRatN3[2] = {0.0f, 0x1.3aeb7ap-20f};
-constexpr float kGeluRatD1[2] = {0x1.01de8ap+0f, 0x1.a12758p+0f};
-constexpr float kGeluRatD2[2] = {0x1.772b24p-2f, 0x1.4d49d6p+0f};
-constexpr float kGeluRatD3[2] = {0x1.93381ep-5f, 0x1.cf29bep-2f};
-constexpr float kGeluRatD4[2] = {0.0f, 0x1.ea901ep-4f};
+#include "kernels/tables/gelu_rational.inc"  // tools/gen_tables.py gelu_rational: {piece A, piece B}
 
 // K vectors in lockstep, in place (K = 1: the one-vector form; kernels/drivers.hpp says why).
 template <class A, std::size_t K>

@@ -4,18 +4,18 @@
 
 #include <cstddef>
 
+#include "kernels/kinds.hpp"
 #include "simdact/simdact.h"
 
 namespace simdact {
 
-using unary_fn = void (*)(const float* x, float* y, std::size_t n);
-using binary_fn = void (*)(const float* a, const float* b, float* out, std::size_t n);
-using unary_p_fn = void (*)(const float* x, float* y, std::size_t n, float p);
-using binary_p_fn = void (*)(const float* a, const float* b, float* out, std::size_t n, float p);
-using rows_fn = void (*)(const float* x, float* y, std::size_t rows, std::size_t cols);
-using rows_binary_fn = void (*)(const float* a, const float* b, float* out, std::size_t rows, std::size_t cols);
-using rows_strided_fn = void (*)(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
-                                 std::size_t cols);
+using unary_fn = signatures<void>::unary;
+using binary_fn = signatures<void>::binary;
+using unary_p_fn = signatures<void>::unary_p;
+using binary_p_fn = signatures<void>::binary_p;
+using rows_fn = signatures<void>::rows;
+using rows_binary_fn = signatures<void>::rows_binary;
+using rows_strided_fn = signatures<void>::rows_strided;
 
 struct kernel_table {
   simdact_isa isa;

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Fits the two rationals of the table-free AVX2 gelu (erf form) kernel (kernels/ops_gelu.hpp, gelu_rational_s).
 
-Regenerate (about 10 s):   /usr/bin/python3 tools/fit_gelu_rational.py
-   prints the C++ constants (paste them into kernels/ops_gelu.hpp) and, on stderr, the sampled error of
+Regenerate (about 10 s):   /usr/bin/python3 tools/gen_tables.py gelu_rational
+   runs this fit, which prints the C++ constants (tools/gen_tables.py writes them to
+   kernels/tables/gelu_rational.inc, which kernels/ops_gelu.hpp includes) and, on stderr, the sampled error of
    the float evaluation of S on each piece. Needs numpy and mpmath (/usr/bin/python3 has them).
 
 With a = |x|, Q(a) = Phi(-a) = erfc(a / sqrt 2) / 2 and S(a) = a Q(a) e^(a^2/2) (smooth, S(0) = 0,
@@ -133,7 +134,7 @@ def main():
         return m.rstrip("0").rstrip(".") + "p" + e + "f"
 
     def arr(name, va, vb):
-        print("constexpr float %s[2] = {%s, %s};" % (name, hexf(va), hexf(vb)))
+        print("alignas(8) static constexpr float %s[2] = {%s, %s};" % (name, hexf(va), hexf(vb)))
     print("// tools/fit_gelu_rational.py: {piece A (1/2 < a < 2), piece B (2 <= a < 15.5)}")
     arr("kGeluRatKhi", ka[0], cc[0])
     arr("kGeluRatKlo", ka[1], cc[1])

@@ -23,14 +23,16 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kinds.hpp"
+
 namespace simdact_peers {
 
-using UnaryFn = void (*)(const float* x, float* y, std::size_t n);
-using BinaryFn = void (*)(const float* a, const float* b, float* out, std::size_t n);
-using UnaryPFn = void (*)(const float* x, float* y, std::size_t n, float p);
-using BinaryPFn = void (*)(const float* a, const float* b, float* out, std::size_t n, float p);
-using RowsFn = void (*)(const float* x, float* y, std::size_t rows, std::size_t cols);
-using RowsBinaryFn = void (*)(const float* a, const float* b, float* out, std::size_t rows, std::size_t cols);
+using UnaryFn = simdact::signatures<void>::unary;
+using BinaryFn = simdact::signatures<void>::binary;
+using UnaryPFn = simdact::signatures<void>::unary_p;
+using BinaryPFn = simdact::signatures<void>::binary_p;
+using RowsFn = simdact::signatures<void>::rows;
+using RowsBinaryFn = simdact::signatures<void>::rows_binary;
 
 // One kernel of a table: exactly one of the pointers is set, by the op's kind (include/simdact/kernels.inc).
 struct Kernel {

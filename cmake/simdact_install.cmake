@@ -28,7 +28,7 @@ install(TARGETS ${simdact_install_targets} EXPORT simdactTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT simdact_Development
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT simdact_Runtime)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/simdact DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-  COMPONENT simdact_Development FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
+  COMPONENT simdact_Development FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp" PATTERN "*.inc")
 
 # CMake package: the exported targets (simdact::simdact, simdact::simdact_static), the config file and
 # the version file. Same major version = compatible (the SONAME is libsimdact.so.<major>).

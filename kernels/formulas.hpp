@@ -102,7 +102,9 @@ inline constexpr formula none{undefined, undefined, undefined, no_range};
 inline constexpr formula sigmoid{[](double x, double) { return formulas::sigmoid(x); }, undefined, undefined,
                                  [](float, float y) { return y >= 0.0f && y <= 1.0f; }};
 inline constexpr formula tanh{[](double x, double) { return formulas::tanh(x); }, undefined, undefined,
-                              [](float x, float y) { return std::fabs(y) <= 1.0f && std::signbit(y) == std::signbit(x); }};
+                              [](float x, float y) {
+                                return std::fabs(y) <= 1.0f && std::signbit(y) == std::signbit(x);
+                              }};
 inline constexpr formula gelu{[](double x, double) { return formulas::gelu(x); },
                               [](double x, double) { return gelu_grad(x); },
                               [](double x, double) { return gelu_grad_scale(x); },

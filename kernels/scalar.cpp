@@ -42,6 +42,8 @@ void kernel(row<id::tanh>, const float* x, float* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(formulas::tanh(static_cast<double>(x[i])));
 }
 
+// The scalar fast tiers are the accurate kernels: in double there is nothing to trade (sigmoid_fast
+// shares sigmoid's ref, so the template below gives it sigmoid's kernel).
 void kernel(row<id::tanh_fast>, const float* x, float* y, std::size_t n) { kernel(row<id::tanh>{}, x, y, n); }
 
 void kernel(row<id::tanh_backward>, const float* y, const float* dy, float* dx, std::size_t n) {
@@ -117,7 +119,8 @@ void kernel(row<id::softmax>, const float* x, float* y, std::size_t rows, std::s
   for (std::size_t r = 0; r < rows; ++r) softmax_row(x + r * cols, y + r * cols, cols);
 }
 
-void kernel(row<id::softmax_strided>, const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows, std::size_t cols) {
+void kernel(row<id::softmax_strided>, const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
+            std::size_t cols) {
   for (std::size_t r = 0; r < rows; ++r) softmax_row(x + r * ldx, y + r * ldy, cols);
 }
 
@@ -126,7 +129,7 @@ void kernel(row<id::log_softmax>, const float* x, float* y, std::size_t rows, st
 }
 
 void kernel(row<id::log_softmax_strided>, const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t rows,
-                         std::size_t cols) {
+            std::size_t cols) {
   for (std::size_t r = 0; r < rows; ++r) log_softmax_row(x + r * ldx, y + r * ldy, cols);
 }
 
@@ -137,7 +140,8 @@ double softmax_of(float y) {
 }
 
 // dx = dy - e^y * sum(dy), in double with e^y as a float (softmax_of), one rounding.
-void kernel(row<id::log_softmax_backward>, const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
+void kernel(row<id::log_softmax_backward>, const float* y, const float* dy, float* dx, std::size_t rows,
+            std::size_t cols) {
   for (std::size_t r = 0; r < rows; ++r) {
     const float* yr = y + r * cols;
     const float* dyr = dy + r * cols;

@@ -9,9 +9,9 @@
 // list's op without "_fast": an op named X_fast in include/simdact/kernels.inc is the fast tier of X and shows as
 // impl simdact-fast-<isa>, the default (accurate) tier as simdact-<isa>. @wide: sigmoid and tanh on a
 // wide-tailed input (99% U(-10,10), 1% with |x| log-uniform in [20, 1e6]) so that a branch for rare
-// ranges shows its cost. Forward inputs are U(-10,10); backward ops get y in (0,1) (sigmoid, softmax),
-// y in (-1,1) (tanh), y = log(U(0,1)) in [-16.6, 0) (log_softmax) or x in U(-10,10) (relu, leaky relu,
-// gelu, gelu_tanh, silu, softplus, elu), and dy in U(-1,1). leaky_relu's slope 0.01, elu's alpha 1 (every
+// ranges shows its cost. Forward inputs are U(-10,10); backward ops get, by their row's first input
+// (kernels.inc), y in (0,1) (sigmoid_y, softmax_y), y in (-1,1) (tanh_y), y = log(U(0,1)) in [-16.6, 0)
+// (log_softmax_y) or x in U(-10,10) (x), and dy in U(-1,1). leaky_relu's slope 0.01, elu's alpha 1 (every
 // implementation the same). Sizes 4 Ki, 64 Ki, 1 Mi, 32 Mi floats; row ops cols 10, 128, 1000, 32768.
 // items = elements per call.
 //
@@ -35,8 +35,8 @@
 //
 // Modes:
 //   --simdact_smoke    every case up to 64 Ki once (proves that every peer runs; no figure means anything)
-//   --peer-accuracy    no benchmark: max ULP of every implementation (simdact tiers and peers) of sigmoid,
-//                      tanh, gelu, gelu_tanh, silu, softplus and elu (alpha 1) over 2^24 inputs spread over
+//   --peer-accuracy    no benchmark: max ULP of every implementation (simdact tiers and peers) of each
+//                      accurate unary row of kernels.inc (elu: alpha 1) over 2^24 inputs spread over
 //                      the whole float range plus 2^22 in U(-20,20), against the formula in double
 //                      (tests/reference.hpp); non-finite results and where NaN starts (about a minute).
 //   --peer-accuracy-range=LO,HI   the same over every float in [LO, HI) instead.
@@ -592,7 +592,7 @@ int peer_accuracy(float range_lo, float range_hi) {
       std::size_t at = 0, counted = 0, nonfinite = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const float yi = y.get()[i];
-        // An infinite exact result (gelu, silu, softplus, elu of +inf) met exactly: not an error.
+        // An infinite exact result (the formula of +inf, e.g. x sigmoid(x)) met exactly: not an error.
         if (!std::isfinite(ref[i]) && static_cast<double>(yi) == ref[i]) continue;
         if (!std::isfinite(yi)) {
           ++nonfinite;

@@ -117,9 +117,8 @@ SIMDACT_INLINE void map_binary(const float* a, const float* b, float* out, std::
 // as its scheduler holds; in phases, four independent chains are in flight. The same operations per
 // lane, so the same bits as the one-vector form (the AVX2-only methods are their own K = 1 case; the
 // helpers the other ISAs share keep a separate one-vector form, so their code stays as it was). Used by
-// the AVX2 kernels with a long chain (sigmoid, sigmoid_fast, tanh, tanh_fast, gelu, gelu_backward,
-// gelu_tanh and its backward, silu, silu_backward, softplus and its backward, elu, elu_backward;
-// log-softmax's row sum), measured on a Zen 3 EPYC (family 25 model 1, AVX2 only), 64 Ki floats,
+// the AVX2 kernels with a long chain (every exp-based element-wise op of kernels/ops_*.hpp whose AVX2
+// loop calls lockstep; log-softmax's row sum), measured on a Zen 3 EPYC (family 25 model 1, AVX2 only), 64 Ki floats,
 // simdact_ab in one process: 1.10-1.58x (README). Two of them read tables (gelu_backward's 8 slots,
 // 1.25x; softplus's 16, 1.17x); tanh's old 8-entry table was slower in lockstep (1.6 -> 1.2-1.4 el/ns:
 // its indices and partial sums for four vectors spilled the 16 ymm registers) - measure each.

@@ -1,5 +1,5 @@
 // x sigmoid(x) and sigmoid with its complement from e^-|v| and one corrected division: the sigmoid
-// core that silu and gelu_tanh share (kernels/ops_silu.hpp, kernels/ops_gelu.hpp).
+// core that x sigmoid(x) and gelu_tanh share (kernels/ops_silu.hpp, kernels/ops_gelu.hpp).
 #pragma once
 
 #include <cstddef>
@@ -15,8 +15,8 @@ namespace simdact {
 namespace SIMDACT_ISA_NS {
 
 // e^z 2^64 as hi + lo for z in [-125, 0] (callers clamp; NaN propagates): exp_split with 64 added to
-// the power of two, so that products with e^z that end in the subnormals (silu, gelu of large
-// negative x) are formed in the normal range and rounded once, by the final 2^-64 (kUnscale64).
+// the power of two, so that products with e^z that end in the subnormals (x sigmoid(x), gelu of
+// large negative x) are formed in the normal range and rounded once, by the final 2^-64 (kUnscale64).
 // (The reduction is valid for z >= -148 here: the scaled power 2^(n+64) stays >= 2^-150.)
 template <class A>
 SIMDACT_INLINE split<A> exp_split_scaled64(vf<A> z, vf<A> zlo) {
@@ -30,8 +30,8 @@ SIMDACT_INLINE split<A> exp_split_scaled64(vf<A> z, vf<A> zlo) {
 }
 constexpr float kUnscale64 = 0x1p-64f;
 
-// x sigmoid(v) for v with the sign of x, given w = -|v| as wh + wl (silu: v = x; gelu_tanh: its
-// argument): e = e^w as hi + lo (<= 0.35 ULP). x >= 0: x / (1 + e); x < 0: x e / (1 + e), formed as
+// x sigmoid(v) for v with the sign of x, given w = -|v| as wh + wl (x sigmoid(x): v = x; gelu_tanh:
+// its argument): e = e^w as hi + lo (<= 0.35 ULP). x >= 0: x / (1 + e); x < 0: x e / (1 + e), formed as
 // (x e 2^64) / (1 + e) and scaled by 2^-64 at the end (so subnormal results are rounded once).
 // Numerator n = nh + nl and denominator d = dh + dl are exact pairs (product by FMA, Fast2Sum), the
 // quotient q = nh / dh is corrected once: q + (fma(-q, dh, nh) + nl - q dl) / dh, the last division
@@ -110,8 +110,8 @@ SIMDACT_INLINE void x_sigmoid_lockstep(vf<A> (&x)[K], const vf<A> (&wh)[K], cons
   });
 }
 
-// sigmoid(v) and 1 - sigmoid(v) for v with the sign of x, given w = -|v| as wh + wl (silu: v = x, wl =
-// 0; gelu_tanh: its double-float argument): e = e^w (exp_reduced, the argument clamped to >= -104)
+// sigmoid(v) and 1 - sigmoid(v) for v with the sign of x, given w = -|v| as wh + wl (x sigmoid(x): v = x,
+// wl = 0; gelu_tanh: its double-float argument): e = e^w (exp_reduced, the argument clamped to >= -104)
 // and one division: s_big = 1/(1+e), s_small = e/(1+e); sigmoid is s_big for x >= 0, s_small below.
 // Each within ~2 ULP.
 template <class A>

@@ -129,7 +129,7 @@ static void check_kernels(void) {
     CHECK(simdact_log_softmax_strided_f32(px, 3, py, 1, 2, 2) == SIMDACT_ERR_INVALID_ARGUMENT);
   }
 
-  /* gelu (erf form and tanh form), silu, softplus, elu and their backward (forward input x). */
+  /* The erf and tanh forms of gelu, x sigmoid(x), softplus, elu and their backward (forward input x). */
   {
     const double k = 0.7978845608028654; /* sqrt(2 / pi) */
     CHECK(simdact_gelu_f32(x, y, N) == SIMDACT_OK);

@@ -1,6 +1,6 @@
 # Checks that one ISA's object files cannot leak code into another ISA's (or the baseline's) path.
 #
-#   cmake -DISA=<avx2|avx512|neon> -DOBJECTS=<a.o;b.o> -DNM=<nm> -DOBJDUMP=<objdump> [-DSEALED=ON]
+#   cmake -DISA=<name from dispatch/isa_list.inc> -DOBJECTS=<a.o;b.o> -DNM=<nm> -DOBJDUMP=<objdump> [-DSEALED=ON]
 #         -P check_isa_objects.cmake
 #
 # 1. SEALED=ON (the object the library really links, see cmake/simdact_isa.cmake): the only global
@@ -9,7 +9,7 @@
 #    SEALED=OFF (the raw compiler output, where the toolchain cannot seal): every weak / vague-linkage symbol the objects define (nm types W, V, u: inline functions, template
 #    instantiations, guard variables...) must be inside namespace simdact::<ISA>::. The linker keeps
 #    one copy of such a symbol for the whole library; if the same symbol came out of two ISAs'
-#    objects (say an xsimd helper or a std:: inline function), the copy compiled with -mavx512f could
+#    objects (say an xsimd helper or a std:: inline function), the copy compiled with AVX-512 flags could
 #    be the one that the AVX2 or baseline path calls, and crash with SIGILL on a CPU without AVX-512.
 #    The demangled name must contain "simdact::<ISA>::" (templates instantiated on an ISA-namespace
 #    entity get a distinct mangled name per ISA, which is what matters). DW.ref.__gxx_personality_v0
@@ -103,8 +103,8 @@ set(insn_note "")
 if(ISA STREQUAL "avx2")
   set(insn_count 0)
   set(ymm_count 0)
-  set(avx512_lines "")
-  set(avx512_count 0)
+  set(evex_lines "")
+  set(evex_count 0)
   foreach(obj IN LISTS OBJECTS)
     execute_process(COMMAND "${OBJDUMP}" -d --no-show-raw-insn "${obj}"
       RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -125,22 +125,22 @@ if(ISA STREQUAL "avx2")
       "\n *[0-9a-f]+:\t[^\n]*(%zmm|%k[0-7]|%[xy]mm(1[6-9]|2[0-9]|3[01])|\\{1to[0-9]+\\})[^\n]*" bad "${out}")
     get_filename_component(objname "${obj}" NAME)
     foreach(l IN LISTS bad)
-      math(EXPR avx512_count "${avx512_count} + 1")
-      if(avx512_count LESS_EQUAL 20)
+      math(EXPR evex_count "${evex_count} + 1")
+      if(evex_count LESS_EQUAL 20)
         string(STRIP "${l}" l)
         string(REPLACE "<SEMI>" ";" l "${l}")
         string(REPLACE "<LSQ>" "[" l "${l}")
         string(REPLACE "<RSQ>" "]" l "${l}")
-        string(APPEND avx512_lines "\n  ${objname}: ${l}")
+        string(APPEND evex_lines "\n  ${objname}: ${l}")
       endif()
     endforeach()
   endforeach()
-  if(avx512_count GREATER 0)
-    if(avx512_count GREATER 20)
-      string(APPEND avx512_lines "\n  ... and more (first 20 shown)")
+  if(evex_count GREATER 0)
+    if(evex_count GREATER 20)
+      string(APPEND evex_lines "\n  ... and more (first 20 shown)")
     endif()
-    string(APPEND errors "\n* ${avx512_count} AVX-512 instructions (zmm, opmask k0-k7 or EVEX-only operands) in the "
-      "AVX2 objects:${avx512_lines}")
+    string(APPEND errors "\n* ${evex_count} AVX-512 instructions (zmm, opmask k0-k7 or EVEX-only operands) in the "
+      "AVX2 objects:${evex_lines}")
   endif()
   if(ymm_count EQUAL 0)
     string(APPEND errors "\n* no ymm register in ${insn_count} instructions: the disassembly was not understood "

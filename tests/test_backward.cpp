@@ -118,7 +118,7 @@ TEST_P(Backward, FiniteDifferences) {
   std::printf("backward/%s: worst |dx - finite difference| %.3g (sigmoid, tanh, relu)\n", isa(), worst);
 }
 
-// The backward ops of gelu, gelu_tanh, silu, softplus and elu against the derivative in double, on
+// The backward ops whose bound is grad (kernels.inc) against their ref's derivative in double, on
 // 2^18 inputs spread over [-20, 20] plus every 16384th float bit pattern, dy = 1: the error in units of
 // 2^-24 T(x) (T: the magnitudes of the derivative's terms, tests/reference.hpp), bound 8 (2^-21 T,
 // plus 2^-126 where the derivative is below FLT_MIN). Prints the worst figure per op where T >= 2^-100

@@ -1,7 +1,7 @@
-// Exhaustive accuracy proof for the unary forward ops (sigmoid and tanh, both tiers; gelu, gelu_tanh,
-// silu, softplus and elu with alpha = 1), on every ISA this machine runs: every
-// one of the 2^32 float bit patterns (SIMDACT_EXHAUSTIVE_LOG2=k samples 2^k of them evenly instead,
-// for emulators), against a double-precision reference computed once per input for all ISAs.
+// Exhaustive accuracy proof for the unary forward ops with a ref (the rows of kernels.inc of kind
+// unary or unary_p with a formula: both sigmoid and tanh tiers and the rest; elu with alpha = 1), on
+// every ISA this machine runs: every one of the 2^32 float bit patterns (SIMDACT_EXHAUSTIVE_LOG2=k
+// samples 2^k of them evenly instead, for emulators), against a double-precision reference computed once per input for all ISAs.
 // SIMDACT_EXHAUSTIVE_ISAS=<isa>,... restricts the ISAs (under qemu the scalar oracle, double exp in
 // emulated floating point, would take most of the time; it is proven natively).
 // SIMDACT_EXHAUSTIVE_OPS=sigmoid,tanh_fast,... restricts the ops (exact names, for kernel work).

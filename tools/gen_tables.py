@@ -46,7 +46,7 @@ SKIP = 77
 _outputs = {}  # fit command -> its output (one run per command)
 
 
-def numpy_has_avx512():
+def numpy_has_skx_loops():
     import numpy.core._multiarray_umath as um
     return bool(um.__cpu_features__.get('AVX512_SKX'))
 
@@ -86,12 +86,12 @@ def main(argv):
         p = path_of(n)
         if check:
             old = open(p).read() if os.path.exists(p) else ''
-            if old != text and n in MADE_WITHOUT_AVX512 and numpy_has_avx512():
+            if old != text and n in MADE_WITHOUT_AVX512 and numpy_has_skx_loops():
                 skipped += 1
                 print(f'gen_tables: {os.path.relpath(p, ROOT)} differs from what {" ".join(TABLES[n][0])} prints on '
                       f'this CPU, which has AVX512_SKX: numpy\'s float64 loops differ there from the AVX2-only CPUs '
                       f'where the table was made, so this check cannot judge it here (skipped)')
-            elif old != text and n in AVX512_DEPENDENT and not numpy_has_avx512():
+            elif old != text and n in AVX512_DEPENDENT and not numpy_has_skx_loops():
                 skipped += 1
                 print(f'gen_tables: {os.path.relpath(p, ROOT)} differs from what {" ".join(TABLES[n][0])} prints on '
                       f'this CPU, which lacks AVX512_SKX: numpy computes the fit\'s float64 exp/cos with libm here and '

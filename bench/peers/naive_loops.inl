@@ -101,7 +101,7 @@
   for (std::size_t i = 0; i < n; ++i) y[i] = x[i] / (1.0f + std::exp(-x[i]));
 }
 
-// silu' = s (1 + x (1 - s)), s = sigmoid(x).
+// (x s)' = s (1 + x (1 - s)), s = sigmoid(x).
 [[maybe_unused]] void naive_silu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const float s = 1.0f / (1.0f + std::exp(-x[i]));

@@ -9,11 +9,8 @@
 //  - Factory: peers with state (oneDNN primitives, XNNPACK operators) build a Run per problem,
 //    outside the timed loop, in baseline-compiled code.
 //
-// Op names are those of include/simdact/kernels.inc without the _fast suffix: sigmoid, sigmoid_backward, tanh,
-// tanh_backward, relu, relu_backward, leaky_relu, leaky_relu_backward, softmax, softmax_backward,
-// log_softmax, log_softmax_backward, gelu, gelu_tanh, silu, softplus, elu and their _backward,
-// softmax_strided, log_softmax_strided (the last two only as factories: Problem::ld; Kernel has no
-// strided pointer). Argument order is simdact's: backward ops take (forward output or input, dy, dx),
+// Op names are the rows of include/simdact/kernels.inc without the _fast suffix; the rows_strided ones
+// (softmax_strided, log_softmax_strided) only as factories (Problem::ld; Kernel has no strided pointer). Argument order is simdact's: backward ops take (forward output or input, dy, dx),
 // see simdact.h.
 #ifndef SIMDACT_BENCH_PEERS_HPP
 #define SIMDACT_BENCH_PEERS_HPP

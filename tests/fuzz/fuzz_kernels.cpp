@@ -21,8 +21,9 @@
 //
 // The bounds (the contract: include/simdact/simdact.h, kernels/ops_*.hpp, tests/test_kernels.cpp):
 //   exact       relu, leaky relu and the elementwise backward ops: the same bits (NaN: any NaN)
-//   ulp2/ulp4   sigmoid, tanh (accurate tier: 2 ULP) and their fast tier (4 ULP) against the formula in
-//               double, for results >= FLT_MIN; below, 4 x 2^-149 (sigmoid_fast may give +0 there)
+//   ulp2/ulp4   the accurate tier (2 ULP: every ulp2 row, elu with any alpha) and the fast tiers (4 ULP)
+//               against their ref's formula in double, for results >= FLT_MIN; below, 4 x 2^-149
+//               (ulp4_flush, sigmoid_fast, may give +0 there)
 //   softmax     relative 4e-6 for outputs >= FLT_MIN, 4 x 2^-149 absolute below; NaN-ness equal
 //   softmax_backward  the bound tests/test_kernels.cpp's tolerance is the first-order form of, taken
 //               exactly: dx = y * (dy - s) in f32 with s = (float)S for some S within 2^-21 sum|dy y|
@@ -30,7 +31,6 @@
 //               formula takes on that interval (so the overflows, and the NaN of 0 * inf, that the f32
 //               formula itself gives are allowed where the interval reaches them). A row holding
 //               inf/NaN: the oracle's result (NaN-ness, equal values).
-//   ulp2 (issue 7)  gelu, gelu_tanh, silu, softplus, elu (any alpha) against their double formulas
 //   log_softmax     absolute 2.5 ULP of max(|y|, 1) against the oracle (2 against the exact value)
 //   log_softmax_backward  2^-23 |dx| + (2^-21 e^y + 2^-148) sum|dy| (+ 4 x 2^-149); +-inf where that interval
 //               reaches beyond the float range (a sum of huge dy that cancels)

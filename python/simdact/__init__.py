@@ -11,9 +11,11 @@
 Layers (the seed's API: forward(input), backward(input, grad_output), self.output): Sigmoid, Tanh,
 ReLU, LeakyReLU(slope=0.01), Softmax; in the same style LogSoftmax, GELU(approximate="none"|"tanh"),
 SiLU, Softplus, ELU(alpha=1.0).
-Functions: sigmoid, tanh, relu, leaky_relu(x, slope=0.01), softmax, log_softmax, gelu(x,
-approximate="none"), gelu_tanh, silu, softplus, elu(x, alpha=1.0) and their *_backward, each with
-out=None; sigmoid_fast and tanh_fast too when the loaded library has them (check with hasattr).
+Functions: one per kernel of include/simdact/kernels.inc (simdact.functional.__all__, in its order:
+sigmoid, sigmoid_fast, sigmoid_backward, tanh, ...), each with out=None; the parameters as the layers'
+(leaky_relu(x, slope=0.01), gelu(x, approximate="none"), elu(x, alpha=1.0)). A kernel added after
+0.1.0 that the loaded library lacks raises MissingKernelError (sigmoid_fast and tanh_fast are then
+absent: check with hasattr).
 softmax and log_softmax take a column block a[:, i:j] of a wider array (and write into one, out=)
 without a copy.
 ISA: Isa, active_isa(), isa_name(), isa_supported(), supported_isas(), set_isa(), use_isa() (a context

@@ -16,6 +16,8 @@ import ctypes.util
 import os
 import re
 
+from . import _kernels
+
 # The SONAME is libsimdact.so.<major>; this package speaks the ABI of major version 0.
 ABI_MAJOR = 0
 
@@ -119,38 +121,15 @@ KIND_ARGTYPES = {
     "rows_strided": [_p, _n, _p, _n, _n, _n],  # (x, ldx, y, ldy, rows, cols), ld in floats
 }
 
-# Every kernel this package knows, with its kind. Optional ones are used only if the loaded library has
-# the symbol (simdact_<op>_f32); a new kernel of an existing kind needs one line here. The kernels added
-# after 0.1.0 (issue #7) are optional so that an older installed libsimdact.so.0 still loads: their
-# functions and layers then raise MissingKernelError when called (see kernel()).
-KERNELS = {
-    "sigmoid": ("unary", True),
-    "sigmoid_backward": ("binary", True),
-    "tanh": ("unary", True),
-    "tanh_backward": ("binary", True),
-    "relu": ("unary", True),
-    "relu_backward": ("binary", True),
-    "leaky_relu": ("unary_p", True),
-    "leaky_relu_backward": ("binary_p", True),
-    "softmax": ("rows", True),
-    "softmax_backward": ("rows_binary", True),
-    "sigmoid_fast": ("unary", False),
-    "tanh_fast": ("unary", False),
-    "log_softmax": ("rows", False),
-    "log_softmax_backward": ("rows_binary", False),
-    "gelu": ("unary", False),
-    "gelu_backward": ("binary", False),
-    "gelu_tanh": ("unary", False),
-    "gelu_tanh_backward": ("binary", False),
-    "silu": ("unary", False),
-    "silu_backward": ("binary", False),
-    "softplus": ("unary", False),
-    "softplus_backward": ("binary", False),
-    "elu": ("unary_p", False),
-    "elu_backward": ("binary_p", False),
-    "softmax_strided": ("rows_strided", False),
-    "log_softmax_strided": ("rows_strided", False),
-}
+# Every kernel this package knows: the rows of include/simdact/kernels.inc (simdact/_kernels.py, generated
+# from it), each with its kind. A new row needs no edit here. The kernels of libsimdact 0.1.0 are required;
+# the later ones are optional so that an older installed libsimdact.so.0 still loads: their functions and
+# layers then raise MissingKernelError when called (see kernel()).
+REQUIRED_SINCE_0_1_0 = frozenset((
+    "sigmoid", "sigmoid_backward", "tanh", "tanh_backward", "relu", "relu_backward",
+    "leaky_relu", "leaky_relu_backward", "softmax", "softmax_backward",
+))
+KERNELS = {row[0]: (row[1], row[0] in REQUIRED_SINCE_0_1_0) for row in _kernels.ROWS}
 
 kernels = {}  # op -> (ctypes function, kind), only those present
 for _op, (_kind, _required) in KERNELS.items():

@@ -24,41 +24,24 @@ Shapes
 
 Errors
     A non-OK status raises InvalidArgumentError (a ValueError) or UnsupportedIsaError. A function whose
-    kernel the loaded library lacks (an older libsimdact: log_softmax, gelu, silu, softplus, elu and
-    their backward came in later) raises MissingKernelError (a NotImplementedError) when called.
+    kernel the loaded library lacks (an older libsimdact: the kernels after the ten of 0.1.0,
+    simdact._lib.REQUIRED_SINCE_0_1_0, came in later) raises MissingKernelError (a NotImplementedError)
+    when called.
 
 Backward ops take what the seed keeps: the forward output for sigmoid, tanh, softmax and log_softmax,
-the forward input for relu, leaky relu, gelu, silu, softplus and elu.
+the forward input for the others (each kernel's `first` in include/simdact/kernels.inc).
+
+Every row of kernels.inc (simdact._kernels) has a function here: the hand-written ones below, and for
+the rest (e.g. sigmoid_fast, tanh_fast) one generated from its row at import when the loaded library
+has the kernel (_generate). The
+rows_strided kernels have none of their own: softmax and log_softmax call them for strided 2-D arrays.
 """
 
 import numpy as np
 
-from . import _lib
+from . import _kernels, _lib
 
-__all__ = [
-    "sigmoid",
-    "sigmoid_backward",
-    "tanh",
-    "tanh_backward",
-    "relu",
-    "relu_backward",
-    "leaky_relu",
-    "leaky_relu_backward",
-    "softmax",
-    "softmax_backward",
-    "log_softmax",
-    "log_softmax_backward",
-    "gelu",
-    "gelu_backward",
-    "gelu_tanh",
-    "gelu_tanh_backward",
-    "silu",
-    "silu_backward",
-    "softplus",
-    "softplus_backward",
-    "elu",
-    "elu_backward",
-]
+__all__ = []  # every function of a kernel row, in kernels.inc's order (filled in at the end)
 
 DEFAULT_SLOPE = 0.01
 DEFAULT_ELU_ALPHA = 1.0  # as PyTorch's torch.nn.ELU
@@ -311,10 +294,13 @@ def elu_backward(input, grad_output, alpha=DEFAULT_ELU_ALPHA, out=None):
     return _call_binary("elu_backward", input, grad_output, out, float(alpha), names=("input", "grad_output"))
 
 
-# Kernels of the loaded library that have no hand-written function above (e.g. sigmoid_fast and
-# tanh_fast, when the library has them): generated from their kind, same argument conventions. The
-# rows_strided kernels get none: softmax and log_softmax call them for strided 2-D arrays.
-def _generate(op, kind):
+# Kernel rows that have no hand-written function above (e.g. sigmoid_fast and tanh_fast): generated from
+# their row, the same argument conventions: a backward op's first argument is named by the row's first
+# input (output or input), the _p kinds' parameter p defaults to the row's param; only for kernels the
+# loaded library has (hasattr tells; a hand-written function of a missing kernel raises MissingKernelError
+# when called). The rows_strided kernels get none: softmax and log_softmax call them for strided 2-D arrays.
+def _generate(op, kind, first, param):
+    a_name = "input" if first == "x" else "output"
     if kind == "unary":
 
         def f(x, out=None):
@@ -322,18 +308,18 @@ def _generate(op, kind):
 
     elif kind == "unary_p":
 
-        def f(x, p, out=None):
+        def f(x, p=param, out=None):
             return _call_unary(op, x, out, float(p))
 
     elif kind == "binary":
 
-        def f(a, b, out=None):
-            return _call_binary(op, a, b, out)
+        def f(a, grad_output, out=None):
+            return _call_binary(op, a, grad_output, out, names=(a_name, "grad_output"))
 
     elif kind == "binary_p":
 
-        def f(a, b, p, out=None):
-            return _call_binary(op, a, b, out, float(p))
+        def f(a, grad_output, p=param, out=None):
+            return _call_binary(op, a, grad_output, out, float(p), names=(a_name, "grad_output"))
 
     elif kind == "rows":
 
@@ -342,19 +328,21 @@ def _generate(op, kind):
 
     elif kind == "rows_binary":
 
-        def f(a, b, out=None):
-            return _call_rows_binary(op, a, b, out)
+        def f(a, grad_output, out=None):
+            return _call_rows_binary(op, a, grad_output, out, names=(a_name, "grad_output"))
 
     else:
         return None
     f.__name__ = f.__qualname__ = op
-    f.__doc__ = "simdact_%s_f32 (kind %s), see simdact.h." % (op, kind)
+    f.__doc__ = "simdact_%s_f32 (kind %s, first input %s), see simdact.h." % (op, kind, first)
     return f
 
 
-for _op, (_fn, _kind) in _lib.kernels.items():
+for _row in _kernels.ROWS:
+    _op, _kind, _first, _param = _row[0], _row[1], _row[4], _row[5]
     if _op not in globals():
-        _f = _generate(_op, _kind)
-        if _f is not None:
-            globals()[_op] = _f
-            __all__.append(_op)
+        _f = _generate(_op, _kind, _first, _param) if _op in _lib.kernels else None
+        if _f is None:
+            continue
+        globals()[_op] = _f
+    __all__.append(_op)
